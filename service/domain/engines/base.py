@@ -1,0 +1,43 @@
+"""The engine seam: one protocol for the embedded extractive engine and model-backed ones."""
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from ..article import Article
+from ..grounded import Usage
+
+LENGTH_SENTENCES = {"short": 3, "medium": 5, "long": 8}
+
+
+class SummaryOptions(BaseModel):
+    length: Literal["short", "medium", "long"] = Field(
+        "short", description="short: 3 sentences, medium: 5, long: 8.")
+    max_sentences: int | None = Field(
+        None, ge=1, le=50, description="At most this many sentences; overrides `length`.")
+    style: Literal["paragraph", "bullets"] = "paragraph"
+
+    @property
+    def sentences(self) -> int:
+        return self.max_sentences or LENGTH_SENTENCES[self.length]
+
+
+@dataclass
+class DraftClaim:
+    text: str
+    sentence_ids: list[int]
+
+
+@dataclass
+class Draft:
+    claims: list[DraftClaim]
+    usage: Usage = field(default_factory=Usage)
+
+
+class Engine(Protocol):
+    name: str
+    model: str
+    prompt_version: str
+
+    async def summarize(self, article: Article, options: SummaryOptions) -> Draft: ...

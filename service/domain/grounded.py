@@ -1,0 +1,65 @@
+"""What every grounded response is made of: claims, their citations, verdicts and usage."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Verdict = Literal["supported", "unsupported"]
+Status = Literal["verified", "repaired", "partial", "failed"]
+
+
+class Citation(BaseModel):
+    start: int = Field(description="Offset in the article text (GET /v1/articles/{id}).")
+    end: int
+    quote: str = Field(description="Exactly article.text[start:end], copied by the server.")
+    sentence_id: int = Field(description="The article sentence this citation is.")
+
+
+class Claim(BaseModel):
+    text: str = Field(description="One sentence of the output: output[start:end].")
+    start: int
+    end: int
+    citations: list[Citation]
+    verdict: Verdict
+    support: float = Field(ge=0.0, le=1.0, description="How well the citations support the claim.")
+
+
+class Validation(BaseModel):
+    status: Status
+    claims: int
+    supported: int
+    unsupported: int
+    dropped_citations: list[int] = Field(
+        default_factory=list, description="Sentence ids an engine cited that name no citable sentence.")
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    llm_calls: int = 0
+    cached: bool = False
+
+
+class Grounded(BaseModel):
+    article_id: str
+    claims: list[Claim]
+    validation: Validation
+    usage: Usage
+    engine: str
+    model: str
+    prompt_version: str
+
+
+class GroundedSummary(Grounded):
+    summary: str
+
+
+def validation_for(claims: list[Claim], dropped: list[int], repaired: bool = False) -> Validation:
+    """The status says the truth: all supported, some, or none."""
+    supported = sum(claim.verdict == "supported" for claim in claims)
+    if claims and supported == len(claims):
+        status: Status = "repaired" if repaired else "verified"
+    else:
+        status = "partial" if supported else "failed"
+    return Validation(status=status, claims=len(claims), supported=supported,
+                      unsupported=len(claims) - supported, dropped_citations=dropped)

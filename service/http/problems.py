@@ -1,0 +1,75 @@
+"""One mapping from errors to RFC 9457 problem details; never a stack trace."""
+
+from http import HTTPStatus
+import logging
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from ..domain.errors import DomainError, EngineUnavailable, InvalidInput, LimitExceeded, NotFound
+
+log = logging.getLogger("footnoted.http")
+PROBLEM_JSON = "application/problem+json"
+
+# Domain error -> (status, problem type slug, title).
+_DOMAIN = {
+    NotFound: (404, "not-found", "Not found"),
+    LimitExceeded: (422, "limit-exceeded", "Limit exceeded"),
+    EngineUnavailable: (422, "engine-unavailable", "Engine unavailable"),
+    InvalidInput: (422, "invalid-input", "Invalid input"),
+}
+_HTTP_SLUGS = {400: "invalid-request", 404: "not-found", 405: "method-not-allowed",
+               413: "body-too-large", 415: "unsupported-media-type", 429: "rate-limited"}
+
+
+def problem(status: int, slug: str, title: str, detail: str, **extra) -> Response:
+    body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, **extra}
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def domain_error_handler(request: Request, exc: DomainError) -> Response:
+    status, slug, title = next(v for k, v in _DOMAIN.items() if isinstance(exc, k))
+    extra = {"limit": exc.limit, "limit_value": exc.value} if isinstance(exc, LimitExceeded) else {}
+    return problem(status, slug, title, str(exc), **extra)
+
+
+def http_error_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    extra = {"errors": exc.extra} if isinstance(exc, ValidationException) and exc.extra else {}
+    detail = _detail(exc)
+    if status == 413:
+        limit = request.app.state.max_body_bytes
+        detail = f"the request body is larger than max_body_bytes ({limit} bytes)"
+        extra = {"limit": "max_body_bytes", "limit_value": limit}
+    response = problem(status, _HTTP_SLUGS.get(status, "http-error"), _title(status), detail,
+                       **extra)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def undecodable_body_handler(request: Request, exc: UnicodeDecodeError) -> Response:
+    # Raised while the JSON body is decoded: the client sent bytes that are not UTF-8.
+    return problem(400, "invalid-request", "Bad Request", "the request body is not valid UTF-8")
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "internal-error", "Internal server error",
+                   "the server failed to handle this request; it has been logged")
+
+
+def _title(status: int) -> str:
+    return HTTPStatus(status).phrase
+
+
+def _detail(exc: HTTPException) -> str:
+    # Litestar's details are meant for clients (no internals); keep them short.
+    return str(exc.detail)[:500]
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    HTTPException: http_error_handler,
+    UnicodeDecodeError: undecodable_body_handler,
+    Exception: internal_error_handler,
+}

@@ -1,0 +1,44 @@
+"""Request bodies of the HTTP API (responses are the domain's own models)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..domain.engines.base import SummaryOptions
+from ..runtime import ArticleInput
+
+
+class ArticleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="The article: plain text, Markdown or HTML.")
+    title: str | None = Field(None, max_length=1000)
+    url: str | None = Field(None, max_length=4000)
+    format: Literal["text", "html", "markdown"] = "text"
+
+    def to_input(self) -> ArticleInput:
+        return ArticleInput(text=self.text, title=self.title, url=self.url, format=self.format)
+
+
+class ArticleRef(BaseModel):
+    """An article inline, or the id of a stored one: exactly one of the two."""
+
+    article: ArticleIn | None = None
+    article_id: str | None = Field(None, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.article is None) == (self.article_id is None):
+            raise ValueError("give exactly one of `article` and `article_id`")
+        return self
+
+
+class SummaryRequest(SummaryOptions, ArticleRef):
+    model_config = ConfigDict(extra="forbid")
+
+    engine: Literal["extractive", "llm"] | None = Field(
+        None, description="Default: `llm` when a model endpoint is configured, else `extractive`.")
+    model: str | None = Field(None, max_length=200, description="Model name for the `llm` engine.")
+
+    def options(self) -> SummaryOptions:
+        return SummaryOptions(length=self.length, max_sentences=self.max_sentences, style=self.style)

@@ -1,0 +1,72 @@
+"""What a running footnoted holds: settings, the store and the engines, built once at start.
+
+The HTTP layer and the CLI both go through it, so each request type is one call here.
+"""
+
+from dataclasses import dataclass, field
+
+from .domain.article import Article, build_article
+from .domain.engines.base import Engine, SummaryOptions
+from .domain.engines.extractive import ExtractiveEngine
+from .domain.errors import EngineUnavailable, InvalidInput, NotFound
+from .domain.grounded import GroundedSummary
+from .domain.summarize import summarize
+from .settings import Settings
+from .store import Store
+
+
+@dataclass
+class ArticleInput:
+    text: str
+    title: str | None = None
+    url: str | None = None
+    format: str = "text"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    engines: dict[str, Engine] = field(default_factory=dict)
+
+    def engine(self, name: str | None, model: str | None = None) -> Engine:
+        name = name or self.settings.default_engine
+        engine = self.engines.get(name)
+        if engine is None:
+            raise EngineUnavailable(f"the {name!r} engine is not configured on this server"
+                                    " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")
+        if model is not None and model != engine.model:
+            raise InvalidInput(f"the {name!r} engine has no model {model!r}")
+        return engine
+
+    def add_article(self, given: ArticleInput) -> Article:
+        article = build_article(given.text, title=given.title, url=given.url, fmt=given.format,
+                                max_chars=self.settings.max_article_chars,
+                                chunk_tokens=self.settings.chunk_tokens)
+        self.store.put_article(article)
+        return article
+
+    def get_article(self, article_id: str) -> Article:
+        article = self.store.get_article(article_id)
+        if article is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return article
+
+    def delete_article(self, article_id: str) -> None:
+        if not self.store.delete_article(article_id):
+            raise NotFound(f"no article with id {article_id!r}")
+
+    def article_for(self, given: ArticleInput | None, article_id: str | None) -> Article:
+        return self.add_article(given) if given is not None else self.get_article(article_id or "")
+
+    async def summarize(self, article: Article, options: SummaryOptions,
+                        engine: str | None = None, model: str | None = None) -> GroundedSummary:
+        return await summarize(article, options, self.engine(engine, model), cache=self.store)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    engines: dict[str, Engine] = {"extractive": ExtractiveEngine()}
+    return Runtime(settings=settings, store=Store(settings.db), engines=engines)

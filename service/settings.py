@@ -1,0 +1,40 @@
+"""Settings: one class, every field described, read from FOOTNOTED_* once at start."""
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FOOTNOTED_", extra="ignore", populate_by_name=True)
+
+    db: str = Field("footnoted.db", description="SQLite file for articles and the result cache.")
+    llm_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("FOOTNOTED_LLM_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint (falls back to OPENAI_BASE_URL).")
+    llm_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("FOOTNOTED_LLM_API_KEY", "OPENAI_API_KEY"),
+        description="API key for the endpoint (falls back to OPENAI_API_KEY).")
+    llm_model: str = Field("gpt-4o-mini", description="Model used when a request names none.")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Budget for one model call, seconds.")
+    llm_max_retries: int = Field(2, ge=0, description="Retries of a failed model call (429, 5xx).")
+    llm_concurrency: int = Field(8, ge=1, description="Model calls in flight at once, all requests.")
+    max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024, description="Largest request body (413).")
+    max_article_chars: int = Field(
+        1_000_000, ge=1, description="Longest article, in characters after normalization (422).")
+    max_messages: int = Field(50, ge=1, description="Most messages in one conversation (422).")
+    chunk_tokens: int = Field(512, ge=16, description="Token size of the article chunks.")
+    log_level: str = Field("INFO", description="Python logging level.")
+
+    @property
+    def llm_configured(self) -> bool:
+        """An endpoint or a key makes the `llm` engine available (and the default)."""
+        return bool(self.llm_base_url or self.llm_api_key)
+
+    @property
+    def default_engine(self) -> str:
+        return "llm" if self.llm_configured else "extractive"
+
+
+def load_settings() -> Settings:
+    """Read the environment now, never at import time."""
+    return Settings()
