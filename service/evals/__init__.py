@@ -1,0 +1,1 @@
+"""The eval runner: golden data, scores, and (later) the CI gate and reports."""

@@ -1,0 +1,36 @@
+from litestar.testing import TestClient
+
+from service.http.app import create_app
+
+
+def test_store_read_and_delete_an_article(client, ferry_text):
+    created = client.post("/v1/articles", json={"text": ferry_text, "title": "Ferry"})
+    assert created.status_code == 201
+    body = created.json()
+    assert set(body) >= {"id", "title", "text", "sentences", "tokens", "chunks"}
+    fetched = client.get(f"/v1/articles/{body['id']}")
+    assert fetched.status_code == 200 and fetched.json()["text"] == body["text"]
+    assert client.delete(f"/v1/articles/{body['id']}").status_code == 204
+    assert client.get(f"/v1/articles/{body['id']}").status_code == 404
+
+
+def test_storing_the_same_article_twice_gives_the_same_id(client, ferry_text):
+    first = client.post("/v1/articles", json={"text": ferry_text}).json()["id"]
+    second = client.post("/v1/articles", json={"text": ferry_text + "\n"}).json()["id"]
+    assert first == second
+
+
+def test_a_restart_keeps_stored_articles(settings, ferry_text):
+    with TestClient(create_app(settings)) as first_run:
+        article_id = first_run.post("/v1/articles", json={"text": ferry_text}).json()["id"]
+    with TestClient(create_app(settings)) as second_run:
+        assert second_run.get(f"/v1/articles/{article_id}").status_code == 200
+
+
+def test_html_articles_are_extracted(client):
+    html = ("<html><body><nav>Home News Sport</nav><article><p>The harbor council met on "
+            "Monday and approved a new ferry timetable for the winter season.</p></article>"
+            "<script>steal()</script></body></html>")
+    body = client.post("/v1/articles", json={"text": html, "format": "html"}).json()
+    assert "approved a new ferry timetable" in body["text"]
+    assert "steal()" not in body["text"]

@@ -1,0 +1,43 @@
+import pytest
+
+from service.domain.verify import SUPPORT_THRESHOLD, check_support
+
+SOURCE = ("The Millbrook town council voted 7-2 on Tuesday to spend $4.2 million repairing the "
+          "Elm Street bridge, Mayor Ana Ortiz said.")
+
+CASES = [
+    ("verbatim", SOURCE, True),
+    ("paraphrase-same-facts", "Millbrook's council voted 7-2 to spend $4.2 million repairing the Elm Street bridge.", True),
+    ("inflected-words", "The council votes to repair the bridge.", True),
+    ("number-off-by-one-digit", "The council voted 7-2 to spend $4.3 million repairing the bridge.", False),
+    ("vote-count-changed", "The council voted 8-1 to spend $4.2 million repairing the bridge.", False),
+    ("name-swapped", "Mayor Ana Smith said the council voted to repair the bridge.", False),
+    ("place-swapped", "The Riverton town council voted to repair the Elm Street bridge.", False),
+    ("unrelated-claim", "The school board hired twelve new teachers for autumn.", False),
+    ("mostly-new-content", "The council also promised free parking, longer library hours and a new pool.", False),
+    ("empty-claim", "", False),
+    ("only-stopwords", "It was what it was.", False),
+    ("shorter-subset", "The council voted 7-2 on Tuesday.", True),
+]
+
+
+@pytest.mark.parametrize(("claim", "supported"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_check_support(claim, supported):
+    result = check_support(claim, [SOURCE])
+    assert result.supported is supported
+    assert 0.0 <= result.score <= 1.0
+    assert (result.score >= SUPPORT_THRESHOLD) is supported
+
+
+def test_no_evidence_supports_nothing():
+    assert not check_support("The council voted 7-2.", []).supported
+
+
+def test_the_veto_says_what_is_missing():
+    result = check_support("Mayor Ana Smith approved $5 million.", [SOURCE])
+    assert result.missing_numbers == ["5"]
+    assert result.missing_names == ["smith"]
+
+
+def test_numbers_with_separators_match():
+    assert check_support("Attendance reached 12,500 fans.", ["Attendance reached 12500 fans."]).supported
