@@ -1,3 +1,6 @@
+import logging
+
+
 def test_health_and_readiness(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
@@ -20,3 +23,11 @@ def test_openapi_document_and_docs_ui_are_served(client):
 def test_request_ids_are_echoed_or_made(client):
     assert client.get("/healthz", headers={"x-request-id": "abc-123"}).headers["x-request-id"] == "abc-123"
     assert len(client.get("/healthz").headers["x-request-id"]) == 32
+
+
+def test_each_request_is_logged_once_with_its_id(client, caplog):
+    with caplog.at_level(logging.INFO, logger="footnoted.access"):
+        client.get("/healthz", headers={"x-request-id": "req-42"})
+    lines = [r for r in caplog.records if r.name == "footnoted.access"]
+    assert len(lines) == 1
+    assert lines[0].request_id == "req-42" and "status=200" in lines[0].getMessage()

@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         before_request=require_json,
         exception_handlers=EXCEPTION_HANDLERS,
+        logging_config=None,  # logging is configured once by `footnoted serve`
         middleware=[RequestContext(), PROMETHEUS.middleware],
         request_max_body_size=settings.max_body_bytes,
         state=State({"max_body_bytes": settings.max_body_bytes}),

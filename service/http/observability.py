@@ -21,7 +21,8 @@ class RequestIdFilter(logging.Filter):
     """Puts the current request id on every log record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get()
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get()
         return True
 
 
@@ -57,7 +58,7 @@ class RequestContext(ASGIMiddleware):
             await next_app(scope, receive, send_with_id)
         finally:
             log.info("%s %s status=%s latency_ms=%.1f", scope["method"], scope["path"], status,
-                     (time.perf_counter() - started) * 1000)
+                     (time.perf_counter() - started) * 1000, extra={"request_id": rid})
             request_id.reset(token)
 
 
