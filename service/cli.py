@@ -37,7 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--engine", choices=["extractive", "llm"])
     summ.add_argument("--length", choices=["short", "medium", "long"], default="short")
     summ.add_argument("--json", action="store_true", help="print the JSON response")
+    summ.add_argument("--model", help="model name for the llm engine")
     summ.set_defaults(run=run_summarize)
+    fake = commands.add_parser("fake-model", help="run the scripted OpenAI-compatible model server")
+    fake.add_argument("--host", default="127.0.0.1")
+    fake.add_argument("--port", type=int, default=8100)
+    fake.add_argument("--latency", type=float, default=0.0, help="seconds per completion")
+    fake.set_defaults(run=run_fake_model)
     return parser
 
 
@@ -57,15 +63,32 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_summarize(args: argparse.Namespace) -> int:
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     fmt = args.format or _EXTENSIONS.get(Path(args.file).suffix.lower(), "text")
-    settings = load_settings().model_copy(update={"db": ":memory:"})
-    runtime = build_runtime(settings)
-    try:
-        article = runtime.add_article(ArticleInput(text=raw.decode("utf-8"), format=fmt))
-        result = asyncio.run(runtime.summarize(article, SummaryOptions(length=args.length),
-                                               engine=args.engine))
-    finally:
-        runtime.close()
+    text = raw.decode("utf-8")
+    result = asyncio.run(_summarize_once(text, fmt, args))
     print(result.model_dump_json(indent=2) if args.json else render_footnotes(result))
+    return 0
+
+
+async def _summarize_once(text: str, fmt: str, args: argparse.Namespace) -> GroundedSummary:
+    runtime = build_runtime(load_settings().model_copy(update={"db": ":memory:"}))
+    try:
+        article = runtime.add_article(ArticleInput(text=text, format=fmt))
+        return await runtime.summarize(article, SummaryOptions(length=args.length),
+                                       engine=args.engine, model=args.model)
+    finally:
+        await runtime.close()
+
+
+def run_fake_model(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .fake_model import MODES, FakeModel, create_fake_app
+
+    print("scripted model server; the model name picks the behaviour:")
+    for name, behaviour in MODES.items():
+        print(f"  {name:15} {behaviour}")
+    uvicorn.run(create_fake_app(FakeModel(latency_s=args.latency)), host=args.host,
+                port=args.port, access_log=False)
     return 0
 
 

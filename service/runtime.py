@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from .domain.article import Article, build_article
 from .domain.engines.base import Engine, SummaryOptions
 from .domain.engines.extractive import ExtractiveEngine
+from .domain.engines.llm import LLMEngine
 from .domain.errors import EngineUnavailable, InvalidInput, NotFound
 from .domain.grounded import GroundedSummary
 from .domain.summarize import summarize
+from .llm import OpenAIModelClient, context_tokens_for
 from .settings import Settings
 from .store import Store
 
@@ -27,17 +29,32 @@ class ArticleInput:
 class Runtime:
     settings: Settings
     store: Store
-    engines: dict[str, Engine] = field(default_factory=dict)
+    model_client: OpenAIModelClient | None = None
+    extractive: ExtractiveEngine = field(default_factory=ExtractiveEngine)
+    _llm_engines: dict[str, LLMEngine] = field(default_factory=dict)
 
     def engine(self, name: str | None, model: str | None = None) -> Engine:
         name = name or self.settings.default_engine
-        engine = self.engines.get(name)
-        if engine is None:
-            raise EngineUnavailable(f"the {name!r} engine is not configured on this server"
+        if name == "llm":
+            return self._llm_engine(model or self.settings.llm_model)
+        if model is not None and model != self.extractive.model:
+            raise InvalidInput(f"the extractive engine has no model {model!r}")
+        return self.extractive
+
+    def _llm_engine(self, model: str) -> LLMEngine:
+        if self.model_client is None:
+            raise EngineUnavailable("the 'llm' engine is not configured on this server"
                                     " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")
-        if model is not None and model != engine.model:
-            raise InvalidInput(f"the {name!r} engine has no model {model!r}")
-        return engine
+        if model not in self._llm_engines:
+            self._llm_engines[model] = LLMEngine(
+                self.model_client, model, output_tokens=self.settings.llm_output_tokens,
+                context_tokens=context_tokens_for(model, self.settings.llm_context_tokens))
+        return self._llm_engines[model]
+
+    async def ready(self) -> bool:
+        if not self.store.ping():
+            return False
+        return self.model_client is None or await self.model_client.ping()
 
     def add_article(self, given: ArticleInput) -> Article:
         article = build_article(given.text, title=given.title, url=given.url, fmt=given.format,
@@ -63,10 +80,13 @@ class Runtime:
                         engine: str | None = None, model: str | None = None) -> GroundedSummary:
         return await summarize(article, options, self.engine(engine, model), cache=self.store)
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        if self.model_client is not None:
+            await self.model_client.close()
         self.store.close()
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    engines: dict[str, Engine] = {"extractive": ExtractiveEngine()}
-    return Runtime(settings=settings, store=Store(settings.db), engines=engines)
+def build_runtime(settings: Settings, http_client=None) -> Runtime:
+    """Everything a server needs, built once; the model client only when an endpoint is set."""
+    client = OpenAIModelClient(settings, http_client) if settings.llm_configured else None
+    return Runtime(settings=settings, store=Store(settings.db), model_client=client)

@@ -1,5 +1,7 @@
 """Settings: one class, every field described, read from FOOTNOTED_* once at start."""
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -18,6 +20,13 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, description="Budget for one model call, seconds.")
     llm_max_retries: int = Field(2, ge=0, description="Retries of a failed model call (429, 5xx).")
     llm_concurrency: int = Field(8, ge=1, description="Model calls in flight at once, all requests.")
+    llm_structured_output: Literal["auto", "json_schema", "json_object"] = Field(
+        "auto", description="How to ask for JSON: a JSON schema (structured output), JSON mode, "
+        "or auto: the schema first, JSON mode from the first time the server rejects it.")
+    llm_context_tokens: int | None = Field(
+        None, ge=1024, description="The model's context size in tokens (default: from a table "
+        "of known models, else 8192).")
+    llm_output_tokens: int = Field(1024, ge=64, description="Tokens reserved for each answer.")
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024, description="Largest request body (413).")
     max_article_chars: int = Field(
         1_000_000, ge=1, description="Longest article, in characters after normalization (422).")

@@ -4,6 +4,7 @@ import os
 from litestar.testing import TestClient
 import pytest
 
+from service.fake_model import FakeModelServer
 from service.http.app import create_app
 from service.settings import Settings
 
@@ -36,3 +37,22 @@ def ferry_text() -> str:
 
 def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text()
+
+
+@pytest.fixture(scope="session")
+def fake_model():
+    """The scripted OpenAI-compatible server on loopback, shared by the session."""
+    with FakeModelServer() as server:
+        yield server
+
+
+@pytest.fixture
+def llm_settings(tmp_path, fake_model) -> Settings:
+    return Settings(db=str(tmp_path / "footnoted.db"), llm_base_url=fake_model.base_url,
+                    llm_model="good", llm_max_retries=0, llm_timeout_s=5)
+
+
+@pytest.fixture
+def llm_client(llm_settings):
+    with TestClient(create_app(llm_settings)) as test_client:
+        yield test_client

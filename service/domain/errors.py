@@ -24,3 +24,27 @@ class NotFound(DomainError):
 
 class EngineUnavailable(DomainError):
     """The engine asked for is not configured on this server (422)."""
+
+
+class ModelError(DomainError):
+    """A model call failed; never answered by another engine in its place (invariant 6)."""
+
+
+class ModelTimeout(ModelError):
+    """The model did not answer within its time budget (504)."""
+
+
+class ModelBusy(ModelError):
+    """The model endpoint refused for load (429) or the call queue is full (503, Retry-After)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ModelUnavailable(ModelError):
+    """The endpoint failed: 5xx, connection refused or reset, or a request it rejected (502)."""
+
+
+class ModelBadOutput(ModelError):
+    """The model answered, but not usably: malformed or truncated JSON, a refusal (502)."""

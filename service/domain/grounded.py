@@ -31,6 +31,7 @@ class Validation(BaseModel):
     unsupported: int
     dropped_citations: list[int] = Field(
         default_factory=list, description="Sentence ids an engine cited that name no citable sentence.")
+    removed: int = Field(0, description="Unsupported claims left out (option `unsupported: drop`).")
 
 
 class Usage(BaseModel):
@@ -54,12 +55,14 @@ class GroundedSummary(Grounded):
     summary: str
 
 
-def validation_for(claims: list[Claim], dropped: list[int], repaired: bool = False) -> Validation:
-    """The status says the truth: all supported, some, or none."""
+def validation_for(claims: list[Claim], dropped: list[int], repaired: bool = False,
+                   removed: int = 0) -> Validation:
+    """The status says the truth: all supported, some, or none (removed claims count as failed)."""
     supported = sum(claim.verdict == "supported" for claim in claims)
-    if claims and supported == len(claims):
+    if claims and supported == len(claims) and not removed:
         status: Status = "repaired" if repaired else "verified"
     else:
         status = "partial" if supported else "failed"
     return Validation(status=status, claims=len(claims), supported=supported,
-                      unsupported=len(claims) - supported, dropped_citations=dropped)
+                      unsupported=len(claims) - supported, dropped_citations=dropped,
+                      removed=removed)

@@ -40,3 +40,24 @@ def compose(texts: list[str], style: str) -> tuple[str, list[tuple[int, int]]]:
         parts.append(prefix + text)
         offset += len(text)
     return separator.join(parts), spans
+
+
+def problems_of(draft: list[DraftClaim], claims: list[Claim]) -> list[str]:
+    """What verification found wrong with each unsupported claim, said so a model can fix it."""
+    problems = []
+    for number, (draft_claim, claim) in enumerate(zip(draft, claims), start=1):
+        if claim.verdict == "supported":
+            continue
+        cited = {c.sentence_id for c in claim.citations}
+        reasons = [f"sentence id {i} does not exist or cannot be cited"
+                   for i in draft_claim.sentence_ids if i not in cited]
+        if not cited:
+            reasons.append("it cites no article sentence")
+        else:
+            support = check_support(claim.text, [c.quote for c in claim.citations])
+            reasons += [f'"{n}" is not in the cited sentences' for n in support.missing_numbers]
+            reasons += [f'the name "{n}" is not in the cited sentences' for n in support.missing_names]
+            if not (support.missing_numbers or support.missing_names):
+                reasons.append(f"the cited sentences support only {support.score:.0%} of its words")
+        problems.append(f'- Claim {number} "{claim.text}": ' + "; ".join(reasons))
+    return problems

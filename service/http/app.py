@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
-            holder.pop("runtime").close()
+            await holder.pop("runtime").close()
 
     def provide_runtime() -> Runtime:
         return holder["runtime"]
@@ -70,8 +70,8 @@ async def healthz() -> dict[str, str]:
 @get("/readyz", tags=["health"], operation_id="readyz", summary="Readiness",
      description="Ready when the store answers (and, when one is configured, the model endpoint).")
 async def readyz(runtime: NamedDependency[Runtime]) -> dict[str, str]:
-    if not runtime.store.ping():
-        raise HTTPException(status_code=503, detail="the store does not answer")
+    if not await runtime.ready():
+        raise HTTPException(status_code=503, detail="the store or the model endpoint does not answer")
     return {"status": "ready", "engine": runtime.settings.default_engine}
 
 

@@ -2,11 +2,13 @@
 
 from http import HTTPStatus
 import logging
+import math
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from ..domain.errors import DomainError, EngineUnavailable, InvalidInput, LimitExceeded, NotFound
+from ..domain.errors import (DomainError, EngineUnavailable, InvalidInput, LimitExceeded,
+                             ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable, NotFound)
 
 log = logging.getLogger("footnoted.http")
 PROBLEM_JSON = "application/problem+json"
@@ -17,7 +19,12 @@ _DOMAIN = {
     LimitExceeded: (422, "limit-exceeded", "Limit exceeded"),
     EngineUnavailable: (422, "engine-unavailable", "Engine unavailable"),
     InvalidInput: (422, "invalid-input", "Invalid input"),
+    ModelTimeout: (504, "model-timeout", "Model timed out"),
+    ModelBusy: (503, "model-busy", "Model busy"),
+    ModelUnavailable: (502, "model-unavailable", "Model endpoint failed"),
+    ModelBadOutput: (502, "model-bad-output", "Model answer unusable"),
 }
+DEFAULT_RETRY_AFTER_S = 1
 _HTTP_SLUGS = {400: "invalid-request", 404: "not-found", 405: "method-not-allowed",
                413: "body-too-large", 415: "unsupported-media-type", 429: "rate-limited"}
 
@@ -30,7 +37,10 @@ def problem(status: int, slug: str, title: str, detail: str, **extra) -> Respons
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
     status, slug, title = next(v for k, v in _DOMAIN.items() if isinstance(exc, k))
     extra = {"limit": exc.limit, "limit_value": exc.value} if isinstance(exc, LimitExceeded) else {}
-    return problem(status, slug, title, str(exc), **extra)
+    response = problem(status, slug, title, str(exc), **extra)
+    if isinstance(exc, ModelBusy):
+        response.headers["Retry-After"] = str(math.ceil(exc.retry_after or DEFAULT_RETRY_AFTER_S))
+    return response
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:

@@ -41,4 +41,4 @@ class SummaryRequest(SummaryOptions, ArticleRef):
     model: str | None = Field(None, max_length=200, description="Model name for the `llm` engine.")
 
     def options(self) -> SummaryOptions:
-        return SummaryOptions(length=self.length, max_sentences=self.max_sentences, style=self.style)
+        return SummaryOptions(**self.model_dump(include=set(SummaryOptions.model_fields)))

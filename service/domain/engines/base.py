@@ -17,6 +17,9 @@ class SummaryOptions(BaseModel):
     max_sentences: int | None = Field(
         None, ge=1, le=50, description="At most this many sentences; overrides `length`.")
     style: Literal["paragraph", "bullets"] = "paragraph"
+    unsupported: Literal["flag", "drop"] = Field(
+        "flag", description="What to do with claims still unsupported after repair: return them "
+        "with `verdict: unsupported` (flag) or leave them out (drop).")
 
     @property
     def sentences(self) -> int:
@@ -41,3 +44,8 @@ class Engine(Protocol):
     prompt_version: str
 
     async def summarize(self, article: Article, options: SummaryOptions) -> Draft: ...
+
+    async def repair(self, article: Article, draft: Draft, problems: list[str],
+                     options: SummaryOptions) -> Draft | None:
+        """A corrected draft, given what verification found wrong; None when it cannot repair."""
+        ...

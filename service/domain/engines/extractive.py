@@ -37,6 +37,10 @@ class ExtractiveEngine:
         return Draft(claims=[DraftClaim(text=s.text, sentence_ids=[s.id])
                              for s in choose_sentences(article, options.sentences)])
 
+    async def repair(self, article: Article, draft: Draft, problems: list[str],
+                     options: SummaryOptions) -> Draft | None:
+        return None  # its claims are article sentences, cited verbatim
+
 
 def choose_sentences(article: Article, count: int) -> list[Sentence]:
     """The `count` best summary sentences of the article, in article order."""

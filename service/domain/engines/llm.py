@@ -1,0 +1,188 @@
+"""The `llm` engine: a language model drafts claims that cite article sentence ids.
+
+The article goes to the model as numbered sentences; the model answers JSON naming ids, never
+offsets. An article too long for the model's context is summarized part by part (map) and the
+partial claims are combined (reduce) with the article sentences they cite as evidence, so the
+final claims still cite sentences of the original article.
+"""
+
+import asyncio
+import re
+
+from pydantic import BaseModel, Field, ValidationError
+
+from ..article import Article, Sentence
+from ..errors import ModelBadOutput
+from ..grounded import Usage
+from ..model import ModelClient
+from ..prompts import Prompt, load_prompt
+from ..tokens import tokenizer_for
+from .base import Draft, DraftClaim, SummaryOptions
+
+PROMPT_NAMES = ("summarize", "repair", "combine")
+LINE_OVERHEAD = 4  # tokens of "[123] " and the newline around each sentence
+MAX_COMBINE_ROUNDS = 4
+CLAIMS_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["claims"],
+    "properties": {"claims": {"type": "array", "items": {
+        "type": "object", "additionalProperties": False, "required": ["text", "sentence_ids"],
+        "properties": {"text": {"type": "string"},
+                       "sentence_ids": {"type": "array", "items": {"type": "integer"}}}}}},
+}
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+_TAG = re.compile(r"<(/?)(article|evidence)", re.IGNORECASE)
+
+
+class ModelClaim(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+    sentence_ids: list[int] = Field(max_length=50)
+
+
+class ModelClaims(BaseModel):
+    claims: list[ModelClaim] = Field(max_length=100)
+
+
+def parse_claims(text: str) -> list[DraftClaim]:
+    """The model's JSON as draft claims; anything else is ModelBadOutput."""
+    try:
+        parsed = ModelClaims.model_validate_json(_FENCE.sub("", text.strip()))
+    except ValidationError as exc:
+        raise ModelBadOutput(f"the model's answer is not the JSON asked for: {exc.errors()[0]['msg']}"
+                             ) from exc
+    return [DraftClaim(text=c.text.strip(), sentence_ids=c.sentence_ids)
+            for c in parsed.claims if c.text.strip()]
+
+
+def numbered(sentences: list[Sentence]) -> str:
+    """One "[id] text" line a sentence; tags that could close our block are defused."""
+    return "\n".join(f"[{s.id}] {_defuse(s.text)}" for s in sentences)
+
+
+def _defuse(text: str) -> str:
+    return _TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
+
+
+class LLMEngine:
+    name = "llm"
+
+    def __init__(self, client: ModelClient, model: str, *, context_tokens: int,
+                 output_tokens: int = 1024, prompts: dict[str, Prompt] | None = None) -> None:
+        self.client = client
+        self.model = model
+        self.context_tokens = context_tokens
+        self.output_tokens = output_tokens
+        self.prompts = prompts or {name: load_prompt(name) for name in PROMPT_NAMES}
+        self.prompt_version = ",".join(p.label for p in self.prompts.values())
+        self.tokenizer = tokenizer_for(model)
+
+    def with_model(self, model: str) -> "LLMEngine":
+        return LLMEngine(self.client, model, context_tokens=self.context_tokens,
+                         output_tokens=self.output_tokens, prompts=self.prompts)
+
+    async def summarize(self, article: Article, options: SummaryOptions) -> Draft:
+        usage = Usage()
+        groups = self._pack(citable(article), self._room("summarize"))
+        if len(groups) == 1:
+            claims = await self._summarize(groups[0], options, usage)
+        else:
+            parts = await asyncio.gather(*(self._summarize(g, options, usage) for g in groups))
+            claims = await self._combine(article, [c for part in parts for c in part], options, usage)
+        return Draft(claims=claims, usage=usage)
+
+    async def repair(self, article: Article, draft: Draft, problems: list[str],
+                     options: SummaryOptions) -> Draft:
+        usage = Usage()
+        sentences = self._repair_context(article, draft)
+        summary = "\n".join(f"{i}. {c.text} (cites {c.sentence_ids})"
+                            for i, c in enumerate(draft.claims, start=1))
+        messages = self.prompts["repair"].messages(
+            article=numbered(sentences), summary=summary, problems="\n".join(problems),
+            max_sentences=options.sentences)
+        return Draft(claims=await self._ask(messages, usage), usage=usage)
+
+    async def _summarize(self, sentences: list[Sentence], options: SummaryOptions,
+                         usage: Usage) -> list[DraftClaim]:
+        messages = self.prompts["summarize"].messages(
+            article=numbered(sentences), max_sentences=options.sentences, style=options.style)
+        return await self._ask(messages, usage)
+
+    async def _combine(self, article: Article, candidates: list[DraftClaim],
+                       options: SummaryOptions, usage: Usage) -> list[DraftClaim]:
+        """Reduce: combine in batches that fit, again and again, until one batch is left."""
+        for _ in range(MAX_COMBINE_ROUNDS):
+            batches = self._batches(article, candidates, self._room("combine"))
+            results = await asyncio.gather(
+                *(self._combine_once(article, batch, options, usage) for batch in batches))
+            candidates = [claim for result in results for claim in result]
+            if len(batches) == 1:
+                return candidates
+        raise ModelBadOutput("the partial summaries did not shrink enough to combine")
+
+    async def _combine_once(self, article: Article, batch: list[DraftClaim],
+                            options: SummaryOptions, usage: Usage) -> list[DraftClaim]:
+        listed = "\n".join(f"- {c.text} (cites {c.sentence_ids})" for c in batch)
+        messages = self.prompts["combine"].messages(
+            candidates=listed, evidence=numbered(evidence_of(article, batch)),
+            max_sentences=options.sentences, style=options.style)
+        return await self._ask(messages, usage)
+
+    async def _ask(self, messages: list[dict[str, str]], usage: Usage) -> list[DraftClaim]:
+        completion = await self.client.complete_json(
+            model=self.model, messages=messages, schema_name="claims", schema=CLAIMS_SCHEMA,
+            max_tokens=self.output_tokens)
+        usage.llm_calls += 1
+        usage.prompt_tokens += completion.prompt_tokens
+        usage.completion_tokens += completion.completion_tokens
+        return parse_claims(completion.text)
+
+    def _room(self, prompt_name: str) -> int:
+        """Tokens left for article lines once the prompt, the answer and a margin are counted."""
+        prompt = self.prompts[prompt_name]
+        fixed = self.tokenizer.count(prompt.system.template + prompt.user.template)
+        return self.tokenizer.budget(self.context_tokens) - self.output_tokens - fixed
+
+    def _pack(self, sentences: list[Sentence], room: int) -> list[list[Sentence]]:
+        """Consecutive sentences in groups that each fit in `room` tokens."""
+        groups: list[list[Sentence]] = [[]]
+        used = 0
+        for sentence in sentences:
+            cost = sentence.tokens + LINE_OVERHEAD
+            if groups[-1] and used + cost > room:
+                groups.append([])
+                used = 0
+            groups[-1].append(sentence)
+            used += cost
+        return groups
+
+    def _batches(self, article: Article, candidates: list[DraftClaim], room: int
+                 ) -> list[list[DraftClaim]]:
+        batches: list[list[DraftClaim]] = [[]]
+        used = 0
+        for claim in candidates:
+            cost = self.tokenizer.count(claim.text) + LINE_OVERHEAD + sum(
+                s.tokens + LINE_OVERHEAD for s in evidence_of(article, [claim]))
+            if batches[-1] and used + cost > room:
+                batches.append([])
+                used = 0
+            batches[-1].append(claim)
+            used += cost
+        return batches
+
+    def _repair_context(self, article: Article, draft: Draft) -> list[Sentence]:
+        """The whole article when it fits; else the cited sentences and their neighbours."""
+        sentences = citable(article)
+        room = self._room("repair") - sum(self.tokenizer.count(c.text) + 20 for c in draft.claims)
+        if sum(s.tokens + LINE_OVERHEAD for s in sentences) <= room:
+            return sentences
+        near = {i for c in draft.claims for cited in c.sentence_ids for i in range(cited - 2, cited + 3)}
+        return self._pack([s for s in sentences if s.id in near], room)[0]
+
+
+def citable(article: Article) -> list[Sentence]:
+    return [s for s in article.sentences if not s.furniture]
+
+
+def evidence_of(article: Article, claims: list[DraftClaim]) -> list[Sentence]:
+    """The citable sentences that `claims` cite, once each, in article order."""
+    ids = {i for claim in claims for i in claim.sentence_ids}
+    return [s for s in citable(article) if s.id in ids]

@@ -1,0 +1,188 @@
+"""A scripted OpenAI-compatible model server, for tests, evals and trying the `llm` path.
+
+    footnoted fake-model --port 8100 --latency 0.5
+    FOOTNOTED_LLM_BASE_URL=http://127.0.0.1:8100/v1 FOOTNOTED_LLM_MODEL=good make serve
+
+It speaks the Chat Completions API over real HTTP (streaming included), and reads the article
+sentences ("[12] ...") out of the prompt. The model name picks the behaviour (MODES); any other
+name behaves as "good".
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+import hashlib
+import json
+import re
+import socket
+import threading
+import time
+
+from litestar import Litestar, Request, Response, get, post
+from litestar.response import Stream
+import uvicorn
+
+MODES = {
+    "good": "cites the sentences it copies",
+    "invent-ids": "cites sentence ids that do not exist",
+    "wrong-sentence": "each claim copies one sentence and cites another",
+    "unsupported": "claims facts the article does not hold, citing real sentences",
+    "fixable": "unsupported at first; the repair answer is good",
+    "malformed": "answers text that is not JSON",
+    "truncated": "stops mid-JSON with finish_reason length",
+    "refuse": "refuses (message.refusal, no content)",
+    "empty": "returns no choices",
+    "json-mode-only": "rejects response_format json_schema with a 400, answers JSON mode",
+    "rate-limit": "429 with Retry-After: 7",
+    "server-error": "500",
+    "flaky": "500 on the first attempt of each request, then good",
+    "hang": "never answers",
+}
+_LINE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
+_AT_MOST = re.compile(r"at most (\d+) claims")
+_TASK = re.compile(r"Task: (\w+)")
+
+
+@dataclass
+class FakeModel:
+    latency_s: float = 0.0
+    requests: list[dict] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def answer(self, body: dict) -> tuple[int, dict, dict]:
+        """(status, JSON body, headers) for one chat completion request."""
+        self.requests.append(body)
+        mode = body.get("model") if body.get("model") in MODES else "good"
+        if failure := self._failure(mode, body):
+            return failure
+        prompt = "\n".join(m.get("content") or "" for m in body.get("messages", []))
+        text, finish = self._content(mode, prompt)
+        return 200, _completion(body, text, finish, refusal=mode == "refuse",
+                                no_choices=mode == "empty"), {}
+
+    def _failure(self, mode: str, body: dict) -> tuple[int, dict, dict] | None:
+        if mode == "rate-limit":
+            return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after": "7"}
+        if mode == "server-error":
+            return 500, _error("the model server failed", "server_error"), {}
+        if mode == "flaky":
+            key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+            if key not in self._seen:
+                self._seen.add(key)
+                return 500, _error("transient failure", "server_error"), {}
+        if mode == "json-mode-only" and body.get("response_format", {}).get("type") == "json_schema":
+            return 400, _error("response_format json_schema is not supported", "invalid_request"), {}
+        return None
+
+    def _content(self, mode: str, prompt: str) -> tuple[str, str]:
+        if mode == "malformed":
+            return "Here is your summary: claims are good!", "stop"
+        claims = _claims(mode, prompt)
+        text = json.dumps({"claims": claims})
+        if mode == "truncated":
+            return text[: len(text) // 2], "length"
+        return text, "stop"
+
+
+def _claims(mode: str, prompt: str) -> list[dict]:
+    lines = [(int(i), t) for i, t in _LINE.findall(prompt)]
+    count = int(m.group(1)) if (m := _AT_MOST.search(prompt)) else 3
+    task = m.group(1) if (m := _TASK.search(prompt)) else "summarize"
+    chosen = lines[:count]
+    if mode == "invent-ids":
+        return [{"text": t, "sentence_ids": [i + 10_000]} for i, t in chosen]
+    if mode == "wrong-sentence":
+        shift = max(1, len(lines) // 2)
+        return [{"text": t, "sentence_ids": [lines[(k + shift) % len(lines)][0]]}
+                for k, (_, t) in enumerate(chosen)]
+    if mode == "unsupported" or (mode == "fixable" and task != "repair"):
+        return [{"text": f"Officials said {k * 7 + 1003} dragons were seen over Zanzibar Harbor.",
+                 "sentence_ids": [i]} for k, (i, _) in enumerate(chosen)]
+    return [{"text": t, "sentence_ids": [i]} for i, t in chosen]
+
+
+def _completion(body: dict, text: str, finish: str, refusal: bool, no_choices: bool) -> dict:
+    prompt_tokens = sum(len(m.get("content") or "") for m in body.get("messages", [])) // 4
+    message = {"role": "assistant", "content": None if refusal else text,
+               "refusal": "I can't help with that." if refusal else None}
+    choices = [] if no_choices else [{"index": 0, "message": message, "finish_reason": finish}]
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+            "model": body.get("model", "good"), "choices": choices,
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(text) // 4,
+                      "total_tokens": prompt_tokens + len(text) // 4}}
+
+
+def _error(message: str, code: str) -> dict:
+    return {"error": {"message": message, "type": code, "code": code}}
+
+
+def _chunks(completion: dict):
+    """The completion as Chat Completions stream events."""
+    base = {k: completion[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+    choice = completion["choices"][0]
+    text = choice["message"]["content"] or ""
+    yield {**base, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
+    for start in range(0, len(text), 16):
+        delta = {"content": text[start:start + 16]}
+        yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+    yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]}
+    yield {**base, "choices": [], "usage": completion["usage"]}
+
+
+def create_fake_app(model: FakeModel) -> Litestar:
+    @post("/v1/chat/completions", status_code=200)
+    async def chat_completions(request: Request) -> Response | Stream:
+        body = await request.json()
+        if body.get("model") == "hang":
+            await asyncio.sleep(3600)
+        await asyncio.sleep(model.latency_s)
+        status, payload, headers = model.answer(body)
+        if status != 200 or not body.get("stream") or not payload["choices"]:
+            return Response(payload, status_code=status, headers=headers)
+        events = (f"data: {json.dumps(chunk)}\n\n" for chunk in _chunks(payload))
+        return Stream(_with_done(events), media_type="text/event-stream")
+
+    @get("/v1/models")
+    async def models() -> dict:
+        return {"object": "list", "data": [{"id": name, "object": "model", "owned_by": "footnoted"}
+                                           for name in MODES]}
+
+    return Litestar(route_handlers=[chat_completions, models], logging_config=None)
+
+
+def _with_done(events):
+    yield from events
+    yield "data: [DONE]\n\n"
+
+
+class FakeModelServer:
+    """Runs the fake on a loopback port in a background thread: `with FakeModelServer() as s:`."""
+
+    def __init__(self, latency_s: float = 0.0, port: int | None = None) -> None:
+        self.model = FakeModel(latency_s=latency_s)
+        self.port = port or _free_port()
+        config = uvicorn.Config(create_fake_app(self.model), host="127.0.0.1", port=self.port,
+                                log_level="warning", access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=1)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def __enter__(self) -> "FakeModelServer":
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,135 @@
+"""The client boundary to any OpenAI-compatible Chat Completions endpoint.
+
+The only module that imports the openai SDK. Provider errors are translated here, once, into
+domain errors; the HTTP layer turns those into problem details.
+"""
+
+import asyncio
+import logging
+
+import httpx2
+import openai
+from openai import AsyncOpenAI
+
+from .domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
+from .domain.model import Completion
+from .domain.tokens import tokenizer_for
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Context sizes of well-known models, by name prefix (longest prefix wins); others get 8192.
+CONTEXT_TOKENS = {"gpt-4o": 128_000, "gpt-4.1": 1_000_000, "gpt-4-turbo": 128_000, "gpt-4": 8_192,
+                  "gpt-3.5-turbo": 16_385, "o1": 200_000, "o3": 200_000, "o4": 200_000,
+                  "gpt-5": 400_000}
+DEFAULT_CONTEXT_TOKENS = 8_192
+_SCHEMA_REJECTED = ("response_format", "json_schema", "schema")
+
+
+def context_tokens_for(model: str, override: int | None = None) -> int:
+    if override:
+        return override
+    prefixes = sorted((p for p in CONTEXT_TOKENS if model.startswith(p)), key=len, reverse=True)
+    return CONTEXT_TOKENS[prefixes[0]] if prefixes else DEFAULT_CONTEXT_TOKENS
+
+
+class OpenAIModelClient:
+    """AsyncOpenAI built once, with a bound on model calls in flight shared by all requests."""
+
+    def __init__(self, settings: Settings, http_client: httpx2.AsyncClient | None = None) -> None:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "unused"
+        self._sdk = AsyncOpenAI(base_url=settings.llm_base_url, api_key=key,
+                                timeout=settings.llm_timeout_s,
+                                max_retries=settings.llm_max_retries, http_client=http_client)
+        self._slots = asyncio.Semaphore(settings.llm_concurrency)
+        self._budget_s = settings.llm_timeout_s
+        self.json_mode = settings.llm_structured_output
+
+    async def complete_json(self, *, model: str, messages: list[dict[str, str]],
+                            schema_name: str, schema: dict, max_tokens: int) -> Completion:
+        try:
+            async with asyncio.timeout(self._budget_s):
+                async with self._slots:
+                    response = await self._create(model, messages, schema_name, schema, max_tokens)
+        except TimeoutError as exc:
+            raise ModelTimeout(f"the model did not answer within {self._budget_s:g} s") from exc
+        except openai.OpenAIError as exc:
+            raise translate(exc) from exc
+        return completion_of(response, model, messages)
+
+    async def _create(self, model, messages, schema_name, schema, max_tokens):
+        if self.json_mode != "json_object":
+            try:
+                return await self._sdk.chat.completions.create(
+                    model=model, messages=messages, max_tokens=max_tokens, temperature=0,
+                    response_format={"type": "json_schema", "json_schema": {
+                        "name": schema_name, "schema": schema, "strict": True}})
+            except openai.BadRequestError as exc:
+                if self.json_mode == "json_schema" or not _rejects_schema(exc):
+                    raise
+                log.warning("model endpoint rejects json_schema output (%s); using JSON mode", exc)
+                self.json_mode = "json_object"
+        return await self._sdk.chat.completions.create(
+            model=model, messages=messages, max_tokens=max_tokens, temperature=0,
+            response_format={"type": "json_object"})
+
+    async def ping(self) -> bool:
+        """Whether the endpoint answers at all (readiness)."""
+        try:
+            async with asyncio.timeout(min(self._budget_s, 5.0)):
+                await self._sdk.models.list()
+        except (TimeoutError, openai.OpenAIError):
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self._sdk.close()
+
+
+def completion_of(response, model: str, messages: list[dict[str, str]]) -> Completion:
+    """The answer's text and token counts; truncated or refused answers are errors."""
+    if not response.choices:
+        raise ModelBadOutput("the model returned no choices")
+    choice = response.choices[0]
+    if choice.finish_reason == "length":
+        raise ModelBadOutput("the model's answer was cut off (finish_reason: length)")
+    if getattr(choice.message, "refusal", None):
+        raise ModelBadOutput(f"the model refused: {choice.message.refusal[:200]}")
+    text = choice.message.content or ""
+    if not text.strip():
+        raise ModelBadOutput("the model returned an empty answer")
+    if response.usage is not None:
+        return Completion(text, response.usage.prompt_tokens, response.usage.completion_tokens)
+    tokenizer = tokenizer_for(model)  # some servers send no usage: count it ourselves
+    prompt = tokenizer.count("\n".join(m["content"] for m in messages))
+    return Completion(text, prompt, tokenizer.count(text))
+
+
+def translate(exc: openai.OpenAIError) -> Exception:
+    """Provider errors become domain errors (504, 503 with Retry-After, 502)."""
+    if isinstance(exc, openai.APITimeoutError):
+        return ModelTimeout("the model endpoint timed out")
+    if isinstance(exc, openai.RateLimitError):
+        return ModelBusy("the model endpoint is rate limiting (429)", _retry_after(exc))
+    if isinstance(exc, openai.APIConnectionError):
+        return ModelUnavailable("cannot reach the model endpoint")
+    if isinstance(exc, openai.APIStatusError):
+        return ModelUnavailable(f"the model endpoint answered {exc.status_code}: {_message(exc)}")
+    return ModelUnavailable(f"the model call failed: {type(exc).__name__}")
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    value = exc.response.headers.get("retry-after") if exc.response is not None else None
+    try:
+        return max(float(value), 0.0) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _message(exc: openai.APIStatusError) -> str:
+    return str(getattr(exc, "message", "") or "")[:200]
+
+
+def _rejects_schema(exc: openai.BadRequestError) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in _SCHEMA_REJECTED)

@@ -1,0 +1,152 @@
+"""The `llm` engine through the real openai SDK against the scripted server on loopback."""
+
+from litestar.testing import TestClient
+import pytest
+
+from service.http.app import create_app
+from service.settings import Settings
+from tests.test_http_errors import assert_problem
+
+
+def summarize(client, text, **options):
+    return client.post("/v1/summaries", json={"article": {"text": text}, **options})
+
+
+def assert_grounded(client, result):
+    article = client.get(f"/v1/articles/{result['article_id']}").json()
+    for claim in result["claims"]:
+        assert result["summary"][claim["start"]:claim["end"]] == claim["text"]
+        for citation in claim["citations"]:
+            assert article["text"][citation["start"]:citation["end"]] == citation["quote"]
+
+
+def test_a_good_model_gives_a_verified_summary(llm_client, fake_model, ferry_text):
+    response = summarize(llm_client, ferry_text)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert_grounded(llm_client, result)
+    assert result["engine"] == "llm" and result["model"] == "good"
+    assert result["prompt_version"] == "summarize@1,repair@1,combine@1"
+    assert result["validation"]["status"] == "verified" and len(result["claims"]) == 3
+    assert result["usage"]["llm_calls"] == 1 and result["usage"]["prompt_tokens"] > 0
+    sent = fake_model.model.requests[-1]
+    assert sent["response_format"]["type"] == "json_schema"
+    assert "<article>" in sent["messages"][1]["content"] and "untrusted" in sent["messages"][0]["content"]
+    assert "Accessibility links" not in sent["messages"][1]["content"]  # furniture is not shown
+
+
+BAD_MODELS = [
+    ("invent-ids", "failed"),
+    ("wrong-sentence", "failed"),
+    ("unsupported", "failed"),
+]
+
+
+@pytest.mark.parametrize(("model", "status"), BAD_MODELS, ids=[m for m, _ in BAD_MODELS])
+def test_bad_claims_are_never_reported_supported(llm_client, ferry_text, model, status):
+    response = summarize(llm_client, ferry_text, model=model)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert_grounded(llm_client, result)
+    assert result["claims"] and all(c["verdict"] == "unsupported" for c in result["claims"])
+    assert result["validation"]["status"] == status
+    assert result["usage"]["llm_calls"] == 2  # the draft, then one repair that fails again
+
+
+def test_invented_ids_are_dropped_and_reported(llm_client, ferry_text):
+    result = summarize(llm_client, ferry_text, model="invent-ids").json()
+    assert all(c["citations"] == [] for c in result["claims"])
+    assert result["validation"]["dropped_citations"] and min(result["validation"]["dropped_citations"]) > 10_000
+
+
+def test_one_repair_fixes_what_it_can(llm_client, fake_model, ferry_text):
+    result = summarize(llm_client, ferry_text, model="fixable").json()
+    assert result["validation"]["status"] == "repaired"
+    assert all(c["verdict"] == "supported" for c in result["claims"])
+    assert result["usage"]["llm_calls"] == 2
+    repair_prompt = fake_model.model.requests[-1]["messages"][1]["content"]
+    assert "dragons" in repair_prompt and "is not in the cited sentences" in repair_prompt
+
+
+def test_unsupported_claims_can_be_dropped(llm_client, ferry_text):
+    result = summarize(llm_client, ferry_text, model="unsupported", unsupported="drop").json()
+    assert result["claims"] == [] and result["summary"] == ""
+    assert result["validation"]["removed"] == 3 and result["validation"]["status"] == "failed"
+
+
+FAULTS = [
+    ("malformed", 502, "/problems/model-bad-output"),
+    ("truncated", 502, "/problems/model-bad-output"),
+    ("refuse", 502, "/problems/model-bad-output"),
+    ("empty", 502, "/problems/model-bad-output"),
+    ("server-error", 502, "/problems/model-unavailable"),
+    ("rate-limit", 503, "/problems/model-busy"),
+]
+
+
+@pytest.mark.parametrize(("model", "status", "problem_type"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_model_faults_are_problem_details_never_an_extractive_answer(
+        llm_client, ferry_text, model, status, problem_type):
+    response = summarize(llm_client, ferry_text, model=model)
+    assert_problem(response, status)
+    assert response.json()["type"] == problem_type
+    if status == 503:
+        assert response.headers["retry-after"] == "7"
+
+
+def test_a_hanging_model_is_a_504_within_the_budget(tmp_path, fake_model, ferry_text):
+    settings = Settings(db=str(tmp_path / "f.db"), llm_base_url=fake_model.base_url,
+                        llm_model="hang", llm_timeout_s=0.5, llm_max_retries=0)
+    with TestClient(create_app(settings)) as client:
+        response = summarize(client, ferry_text)
+    assert_problem(response, 504)
+
+
+def test_an_unreachable_endpoint_is_a_502(tmp_path, ferry_text):
+    settings = Settings(db=str(tmp_path / "f.db"), llm_base_url="http://127.0.0.1:9/v1",
+                        llm_max_retries=0, llm_timeout_s=2)
+    with TestClient(create_app(settings)) as client:
+        assert_problem(summarize(client, ferry_text), 502)
+        assert client.get("/readyz").status_code == 503
+
+
+def test_retries_ride_out_a_transient_failure(tmp_path, fake_model, ferry_text):
+    settings = Settings(db=str(tmp_path / "f.db"), llm_base_url=fake_model.base_url,
+                        llm_model="flaky", llm_max_retries=2, llm_timeout_s=10)
+    with TestClient(create_app(settings)) as client:
+        response = summarize(client, ferry_text)
+    assert response.status_code == 200 and response.json()["validation"]["status"] == "verified"
+
+
+def test_a_json_mode_only_server_still_works(llm_client, fake_model, ferry_text):
+    response = summarize(llm_client, ferry_text, model="json-mode-only")
+    assert response.status_code == 200, response.text
+    assert response.json()["validation"]["status"] == "verified"
+    assert fake_model.model.requests[-1]["response_format"] == {"type": "json_object"}
+
+
+def test_json_schema_only_setting_does_not_fall_back(tmp_path, fake_model, ferry_text):
+    settings = Settings(db=str(tmp_path / "f.db"), llm_base_url=fake_model.base_url,
+                        llm_model="json-mode-only", llm_structured_output="json_schema",
+                        llm_max_retries=0)
+    with TestClient(create_app(settings)) as client:
+        assert_problem(summarize(client, ferry_text), 502)
+
+
+def test_repeats_come_from_the_cache_without_a_model_call(llm_client, fake_model, ferry_text):
+    first = summarize(llm_client, ferry_text).json()
+    calls = len(fake_model.model.requests)
+    second = summarize(llm_client, ferry_text).json()
+    assert second["usage"]["cached"] is True and len(fake_model.model.requests) == calls
+    assert second["summary"] == first["summary"]
+    other_model = summarize(llm_client, ferry_text, model="fixable").json()
+    assert other_model["usage"]["cached"] is False
+
+
+def test_readiness_checks_the_model_endpoint(llm_client):
+    assert llm_client.get("/readyz").json() == {"status": "ready", "engine": "llm"}
+
+
+def test_extractive_is_still_there_when_asked_for(llm_client, ferry_text):
+    result = summarize(llm_client, ferry_text, engine="extractive").json()
+    assert result["engine"] == "extractive" and result["usage"]["llm_calls"] == 0
