@@ -37,6 +37,8 @@ CASES = [
      ["Reporters thanked Ms. Rivera.", "She declined to comment."]),
     ("amb_and_atty", "Amb. Linda Thomas-Greenfield met Atty. Gen. Merrick Garland in New York.",
      ["Amb. Linda Thomas-Greenfield met Atty. Gen. Merrick Garland in New York."]),
+    ("retired_rank", "Its director, Gen. (ret.) Paula Vance, said costs would fall.",
+     ["Its director, Gen. (ret.) Paula Vance, said costs would fall."]),
     ("fort", "He was stationed at Ft. Bragg in North Carolina.",
      ["He was stationed at Ft. Bragg in North Carolina."]),
     ("junior", "Martin Luther King Jr. Day is a federal holiday.",

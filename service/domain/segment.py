@@ -20,7 +20,7 @@ _WRAP_END = re.compile(
     r"(?:[,;–—-]|\b(?:a|an|and|as|at|but|by|for|from|in|of|on|or|that|the|to|with))[\"'”’]?$"
 )
 # Titles and abbreviations that never end a sentence but after which sentencex splits.
-_NO_BREAK_AFTER = re.compile(r"(?:^|\W)(?:Ms|Amb|Atty|Ft|Vol|approx)\.$")
+_NO_BREAK_AFTER = re.compile(r"(?:^|\W)(?:Ms|Amb|Atty|Ft|Vol|approx)\.$|\(ret\.\)$")
 # "9 p.m. ET": sentencex splits before the time zone.
 _CLOCK_END = re.compile(r"[ap]\.m\.$")
 _TIME_ZONE = re.compile(r"(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC|CET)\b")

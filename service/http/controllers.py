@@ -7,6 +7,7 @@ from litestar.params import FromPath, JSONBody
 from ..domain.article import Article
 from ..domain.grounded import GroundedSummary
 from ..runtime import Runtime
+from .problems import problem_responses
 from .schemas import ArticleIn, SummaryRequest
 
 
@@ -15,16 +16,19 @@ class ArticlesController(Controller):
     tags = ["articles"]
 
     @post("/", operation_id="createArticle", status_code=201,
+          responses=problem_responses(400, 413, 415, 422),
           summary="Store an article", description="Normalizes, segments and stores an article "
           "under a content-addressed id. The returned `text` is what citation offsets index.")
     async def create(self, data: JSONBody[ArticleIn], runtime: NamedDependency[Runtime]) -> Article:
         return runtime.add_article(data.to_input())
 
-    @get("/{article_id:str}", operation_id="getArticle", summary="A stored article")
+    @get("/{article_id:str}", operation_id="getArticle", summary="A stored article",
+         responses=problem_responses(404))
     async def read(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Article:
         return runtime.get_article(article_id)
 
     @delete("/{article_id:str}", operation_id="deleteArticle", status_code=204,
+            responses=problem_responses(404),
             summary="Delete an article and its cached results")
     async def remove(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> None:
         runtime.delete_article(article_id)
@@ -35,9 +39,13 @@ class SummariesController(Controller):
     tags = ["summaries"]
 
     @post("/", operation_id="createSummary", status_code=200,
+          responses=problem_responses(400, 404, 413, 415, 422, 502, 503, 504),
           summary="A grounded summary",
           description="Every sentence of the summary is a claim citing article spans, with a "
-          "verdict from the verifier. Repeats are served from the cache (`usage.cached`).")
+          "verdict from the verifier; with the `llm` engine, failing claims are repaired once. "
+          "Repeats are served from the cache (`usage.cached`). Model faults are 502 (endpoint "
+          "failed or unusable answer), 503 with Retry-After (rate limited) or 504 (timeout); "
+          "another engine never answers in the requested one's place.")
     async def create(self, data: JSONBody[SummaryRequest],
                      runtime: NamedDependency[Runtime]) -> GroundedSummary:
         article = runtime.article_for(data.article.to_input() if data.article else None,

@@ -5,6 +5,8 @@ import logging
 import math
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
+from pydantic import BaseModel, Field
 from litestar.exceptions import HTTPException, ValidationException
 
 from ..domain.errors import (DomainError, EngineUnavailable, InvalidInput, LimitExceeded,
@@ -83,3 +85,22 @@ EXCEPTION_HANDLERS = {
     UnicodeDecodeError: undecodable_body_handler,
     Exception: internal_error_handler,
 }
+
+
+class ProblemDetail(BaseModel):
+    """RFC 9457 problem details, as every error of this API is sent."""
+
+    type: str = Field(description="A URI reference naming the kind of problem, e.g. /problems/not-found.")
+    title: str
+    status: int
+    detail: str
+    limit: str | None = Field(None, description="For limit refusals: the setting that refused.")
+    limit_value: int | None = None
+    errors: list[dict] | None = Field(None, description="For invalid requests: what was wrong where.")
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problem details a route can answer."""
+    return {status: ResponseSpec(data_container=ProblemDetail, media_type=PROBLEM_JSON,
+                                 generate_examples=False, description=HTTPStatus(status).phrase)
+            for status in statuses}

@@ -1,0 +1,236 @@
+"""64 concurrent summaries through the service vs the same 64 model calls made directly.
+
+    PYTHONPATH=. .venv/bin/python bench/concurrency.py [--rounds 3] [--requests 64] [--latency 0.5]
+
+Starts the scripted model server (`fake-model`, 0.5 s per completion) and the service (`serve`,
+llm engine, FOOTNOTED_LLM_CONCURRENCY=64) as two processes of their own on loopback, so neither
+shares an event loop with the other or with this client. Each round then measures, back to back:
+
+- service: N concurrent POST /v1/summaries, each with a distinct golden article, all must be 200
+  with `usage.llm_calls` recorded;
+- direct: N concurrent AsyncOpenAI chat.completions.create calls to the same fake with the
+  service's own summarize prompt and JSON schema (messages built before the clock starts), the
+  floor for any Python service on this SDK.
+
+It prints both wall times, service/direct (the goal: <= 1.6 on a 2-core machine) and the
+efficiency latency x calls chained per request / service wall (the physical limit is 1.0), for
+every round and the median. Both processes are always stopped at the end.
+"""
+
+import argparse
+import asyncio
+import os
+from pathlib import Path
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+from openai import AsyncOpenAI
+
+from service.domain.article import build_article
+from service.domain.engines.llm import CLAIMS_SCHEMA, citable, numbered
+from service.domain.prompts import load_prompt
+from service.evals.golden import load_articles
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL_RATIO = 1.6
+MODEL = "good"
+MAX_ROUNDS = 10      # keeps a run bounded whatever --rounds says
+MAX_REQUESTS = 256
+START_TIMEOUT_S = 20
+BURST_TIMEOUT_S = 30  # one burst of N calls; 0.5 s latency makes ~1 s normal
+WARMUP = 4
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="footnoted-bench-") as tmp:
+        return asyncio.run(run(args, Path(tmp)))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, choices=range(1, MAX_ROUNDS + 1),
+                        metavar=f"1..{MAX_ROUNDS}")
+    parser.add_argument("--requests", type=int, default=64, choices=range(1, MAX_REQUESTS + 1),
+                        metavar=f"1..{MAX_REQUESTS}")
+    parser.add_argument("--latency", type=float, default=0.5, help="fake model seconds per call")
+    parser.add_argument("--keep-logs", action="store_true",
+                        help="print the service's and the fake's logs at the end")
+    return parser
+
+
+async def run(args: argparse.Namespace, tmp: Path) -> int:
+    fake_port, service_port = _free_port(), _free_port()
+    base_url = f"http://127.0.0.1:{fake_port}/v1"
+    service_url = f"http://127.0.0.1:{service_port}"
+    procs = []
+    try:
+        procs.append(_spawn(["fake-model", "--port", str(fake_port), "--latency",
+                             str(args.latency)], {}, tmp / "fake.log"))
+        procs.append(_spawn(["serve", "--host", "127.0.0.1", "--port", str(service_port)],
+                            _service_env(base_url, args.requests, tmp), tmp / "service.log"))
+        await _wait_up(f"{base_url}/models", procs[0])
+        await _wait_up(f"{service_url}/healthz", procs[1])
+        return await _measure(args, service_url, base_url)
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+        if args.keep_logs:
+            for name in ("service.log", "fake.log"):
+                print(f"\n--- {name}\n" + (tmp / name).read_text()[-4000:])
+
+
+def _service_env(base_url: str, requests: int, tmp: Path) -> dict[str, str]:
+    # The bound on model calls in flight must admit the whole burst, or the service queues
+    # by design and the figure measures the semaphore, not the service.
+    return {"FOOTNOTED_LLM_BASE_URL": base_url, "FOOTNOTED_LLM_MODEL": MODEL,
+            "FOOTNOTED_LLM_CONCURRENCY": str(max(requests, 8)),
+            "FOOTNOTED_DB": str(tmp / "bench.db")}
+
+
+def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    # Logs go to a file, not a pipe nobody reads, so a chatty process never blocks on write.
+    full_env = os.environ | {"PYTHONPATH": str(ROOT)} | env
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "service", *command], cwd=ROOT,
+                                env=full_env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+
+
+async def _wait_up(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    async with httpx.AsyncClient(timeout=1.0) as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT_S} s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+async def _measure(args: argparse.Namespace, service_url: str, base_url: str) -> int:
+    texts = [golden.text for golden in load_articles()]
+    # Limits above the burst size so neither side queues on its own client's pool.
+    limits = httpx.Limits(max_connections=args.requests + 8,
+                          max_keepalive_connections=args.requests + 8)
+    async with httpx.AsyncClient(base_url=service_url, timeout=BURST_TIMEOUT_S,
+                                 limits=limits) as http, \
+            AsyncOpenAI(base_url=base_url, api_key="unused", timeout=BURST_TIMEOUT_S,
+                        max_retries=0) as sdk:
+        # Warm-up on both sides: first-request imports, prompt loading and the tokenizer count
+        # toward neither figure.
+        await _service_burst(http, _articles(texts, "Warmup", WARMUP))
+        await _direct_burst(sdk, _messages(_articles(texts, "Warmup", WARMUP)))
+        rows = []
+        for r in range(args.rounds):
+            rows.append(await _round(http, sdk, texts, r, args))
+            _print_row(f"round {r + 1}", rows[-1], args.latency)
+    _print_summary(rows, args)
+    return 0
+
+
+async def _round(http: httpx.AsyncClient, sdk: AsyncOpenAI, texts: list[str], r: int,
+                 args: argparse.Namespace) -> dict:
+    service_articles = _articles(texts, f"Dispatch {r}-", args.requests)
+    direct_messages = _messages(_articles(texts, f"Direct {r}-", args.requests))
+    service_wall, chained = await _service_burst(http, service_articles)
+    direct_wall = await _direct_burst(sdk, direct_messages)
+    return {"service": service_wall, "direct": direct_wall, "chained": chained}
+
+
+def _articles(texts: list[str], label: str, count: int) -> list[str]:
+    # Every article differs, or the service's result cache answers without a model call.
+    return [f"{label}{i}. {texts[i % len(texts)]}" for i in range(count)]
+
+
+async def _service_burst(http: httpx.AsyncClient, articles: list[str]) -> tuple[float, int]:
+    """Wall time of all requests at once, and the model calls chained per request."""
+    started = time.perf_counter()
+    async with asyncio.timeout(BURST_TIMEOUT_S):
+        responses = await asyncio.gather(
+            *(http.post("/v1/summaries", json={"article": {"text": text}}) for text in articles))
+    wall = time.perf_counter() - started
+    calls = [_llm_calls(response) for response in responses]
+    # One draft call per normal-length article; a repair would chain a second call after it,
+    # so the slowest request is the one that sets the physical limit.
+    return wall, max(calls)
+
+
+def _llm_calls(response: httpx.Response) -> int:
+    if response.status_code != 200:
+        raise RuntimeError(f"service answered {response.status_code}: {response.text[:300]}")
+    calls = response.json().get("usage", {}).get("llm_calls")
+    if not calls:
+        raise RuntimeError(f"no usage.llm_calls in the answer: {response.text[:300]}")
+    return calls
+
+
+def _messages(articles: list[str]) -> list[list[dict[str, str]]]:
+    """The service's own summarize prompt for each article, built outside the timed window."""
+    prompt = load_prompt("summarize")
+    return [prompt.messages(article=numbered(citable(build_article(text))), max_sentences=3,
+                            style="paragraph") for text in articles]
+
+
+async def _direct_burst(sdk: AsyncOpenAI, conversations: list[list[dict[str, str]]]) -> float:
+    started = time.perf_counter()
+    async with asyncio.timeout(BURST_TIMEOUT_S):
+        answers = await asyncio.gather(*(_direct_call(sdk, messages) for messages in conversations))
+    wall = time.perf_counter() - started
+    if not all(answer.choices and answer.choices[0].message.content for answer in answers):
+        raise RuntimeError("a direct call returned no content")
+    return wall
+
+
+def _direct_call(sdk: AsyncOpenAI, messages: list[dict[str, str]]):
+    return sdk.chat.completions.create(
+        model=MODEL, messages=messages, max_tokens=1024, temperature=0,
+        response_format={"type": "json_schema", "json_schema": {
+            "name": "claims", "schema": CLAIMS_SCHEMA, "strict": True}})
+
+
+def _print_row(label: str, row: dict, latency: float) -> None:
+    ratio = row["service"] / row["direct"]
+    efficiency = latency * row["chained"] / row["service"]
+    verdict = "ok" if ratio <= GOAL_RATIO else "OVER"
+    print(f"{label:8} service {row['service']:6.3f} s  direct {row['direct']:6.3f} s  "
+          f"service/direct {ratio:5.2f} (<= {GOAL_RATIO}: {verdict})  "
+          f"{latency:g} s x {row['chained']} chained / service wall = {efficiency:.2f}", flush=True)
+
+
+def _print_summary(rows: list[dict], args: argparse.Namespace) -> None:
+    median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+    median["chained"] = max(row["chained"] for row in rows)
+    print(f"\n{args.requests} concurrent requests, fake latency {args.latency:g} s, "
+          f"{len(rows)} rounds, {os.cpu_count()} cores")
+    _print_row("median", median, args.latency)
+    print(f"direct efficiency (the SDK floor): {args.latency / median['direct']:.2f}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
