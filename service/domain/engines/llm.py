@@ -7,7 +7,9 @@ final claims still cite sentences of the original article.
 """
 
 import asyncio
+from collections.abc import Callable
 import re
+from typing import TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -19,6 +21,7 @@ from ..prompts import Prompt, load_prompt
 from ..tokens import tokenizer_for
 from .base import Draft, DraftClaim, SummaryOptions
 
+T = TypeVar("T")
 PROMPT_NAMES = ("summarize", "repair", "combine")
 LINE_OVERHEAD = 4  # tokens of "[123] " and the newline around each sentence
 MAX_COMBINE_ROUNDS = 4
@@ -143,30 +146,16 @@ class LLMEngine:
 
     def _pack(self, sentences: list[Sentence], room: int) -> list[list[Sentence]]:
         """Consecutive sentences in groups that each fit in `room` tokens."""
-        groups: list[list[Sentence]] = [[]]
-        used = 0
-        for sentence in sentences:
-            cost = sentence.tokens + LINE_OVERHEAD
-            if groups[-1] and used + cost > room:
-                groups.append([])
-                used = 0
-            groups[-1].append(sentence)
-            used += cost
-        return groups
+        return pack(sentences, lambda s: s.tokens + LINE_OVERHEAD, room)
 
     def _batches(self, article: Article, candidates: list[DraftClaim], room: int
                  ) -> list[list[DraftClaim]]:
-        batches: list[list[DraftClaim]] = [[]]
-        used = 0
-        for claim in candidates:
-            cost = self.tokenizer.count(claim.text) + LINE_OVERHEAD + sum(
-                s.tokens + LINE_OVERHEAD for s in evidence_of(article, [claim]))
-            if batches[-1] and used + cost > room:
-                batches.append([])
-                used = 0
-            batches[-1].append(claim)
-            used += cost
-        return batches
+        """Candidate claims in batches whose text and evidence each fit in `room` tokens."""
+        def cost(claim: DraftClaim) -> int:
+            evidence = evidence_of(article, [claim])
+            return self.tokenizer.count(claim.text) + LINE_OVERHEAD * (1 + len(evidence)) + sum(
+                s.tokens for s in evidence)
+        return pack(candidates, cost, room)
 
     def _repair_context(self, article: Article, draft: Draft) -> list[Sentence]:
         """The whole article when it fits; else the cited sentences and their neighbours."""
@@ -176,6 +165,20 @@ class LLMEngine:
             return sentences
         near = {i for c in draft.claims for cited in c.sentence_ids for i in range(cited - 2, cited + 3)}
         return self._pack([s for s in sentences if s.id in near], room)[0]
+
+
+def pack(items: list[T], cost: Callable[[T], int], room: int) -> list[list[T]]:
+    """Greedy, order-kept groups whose costs add up to at most `room` (one item at least)."""
+    groups: list[list[T]] = [[]]
+    used = 0
+    for item in items:
+        size = cost(item)
+        if groups[-1] and used + size > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(item)
+        used += size
+    return groups
 
 
 def citable(article: Article) -> list[Sentence]:
