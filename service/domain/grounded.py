@@ -40,6 +40,11 @@ class Usage(BaseModel):
     llm_calls: int = 0
     cached: bool = False
 
+    def add(self, more: "Usage") -> None:
+        self.prompt_tokens += more.prompt_tokens
+        self.completion_tokens += more.completion_tokens
+        self.llm_calls += more.llm_calls
+
 
 class Grounded(BaseModel):
     article_id: str

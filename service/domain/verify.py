@@ -56,7 +56,12 @@ def _overlap(claim: str, cited: str) -> float:
 
 
 def content_stems(text: str) -> set[str]:
-    return {_stem(w.lower()) for w in _WORD.findall(text) if w.lower() not in STOPWORDS}
+    return set(content_words(text))
+
+
+def content_words(text: str) -> list[str]:
+    """Porter stems of the words that carry content, in order, repeats kept."""
+    return [_stem(w.lower()) for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
 
 
 @lru_cache(maxsize=65536)

@@ -38,12 +38,22 @@ class Draft:
     usage: Usage = field(default_factory=Usage)
 
 
+@dataclass
+class AnswerDraft(Draft):
+    answerable: bool = True
+    explanation: str = ""  # why the article cannot answer, when it cannot
+
+
 class Engine(Protocol):
     name: str
     model: str
     prompt_version: str
 
     async def summarize(self, article: Article, options: SummaryOptions) -> Draft: ...
+
+    async def answer(self, article: Article, messages: list) -> AnswerDraft:
+        """Claims answering the last user message, or `answerable=False`."""
+        ...
 
     async def repair(self, article: Article, draft: Draft, problems: list[str],
                      options: SummaryOptions) -> Draft | None:

@@ -1,0 +1,83 @@
+"""Retrieval: the article sentences most relevant to a question (BM25, via the bm25s library).
+
+Also an IDF-weighted coverage score, the share of the question's content words that a sentence
+holds: unlike a BM25 score it compares across questions, so one threshold can decide abstention.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+import math
+
+import bm25s
+
+from .article import Article, Sentence
+from .verify import content_stems, content_words
+
+
+_UNSEEN = "\x00unseen"  # the weight of a query word the article never uses
+_INDEX_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Hit:
+    sentence: Sentence
+    bm25: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class _Index:
+    sentences: list[Sentence]
+    bm25: bm25s.BM25
+    idf: dict[str, float]
+    stems: list[set[str]]
+
+
+def search(article: Article, query: str, limit: int = 5) -> list[Hit]:
+    """The best `limit` citable sentences for `query`, best first (no hit scores zero)."""
+    index = _index(article)
+    words = content_words(query)
+    if not words or not index.sentences:
+        return []
+    scores = index.bm25.get_scores(words)
+    ranked = sorted(range(len(index.sentences)), key=lambda i: -scores[i])[:limit]
+    query_stems = set(words)
+    return [Hit(index.sentences[i], float(scores[i]), _coverage(query_stems, index.stems[i], index.idf))
+            for i in ranked if scores[i] > 0]
+
+
+def _coverage(query: set[str], sentence: set[str], idf: dict[str, float]) -> float:
+    total = sum(idf.get(w, idf[_UNSEEN]) for w in query)
+    return sum(idf[w] for w in query & sentence) / total if total else 0.0
+
+
+def _index(article: Article) -> _Index:
+    """Built once per article and kept for its next questions (a small LRU by article id)."""
+    if (index := _INDEXES.get(article.id)) is not None:
+        _INDEXES.move_to_end(article.id)
+        return index
+    _INDEXES[article.id] = index = _build_index(article)
+    if len(_INDEXES) > _INDEX_CACHE_SIZE:
+        _INDEXES.popitem(last=False)
+    return index
+
+
+def _build_index(article: Article) -> _Index:
+    sentences = [s for s in article.sentences if not s.furniture]
+    tokens = [content_words(s.text) or ["\x00"] for s in sentences]  # bm25s wants no empty doc
+    retriever = bm25s.BM25()
+    if sentences:
+        retriever.index(tokens, show_progress=False)
+    stems = [content_stems(s.text) for s in sentences]
+    n = len(sentences)
+    df: dict[str, int] = {}
+    for bag in stems:
+        for w in bag:
+            df[w] = df.get(w, 0) + 1
+    # A query word the article never uses weighs more than the rarest one: missing it matters.
+    idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    idf[_UNSEEN] = math.log(2 * (n + 1))
+    return _Index(sentences, retriever, idf, stems)
+
+
+_INDEXES: OrderedDict[str, _Index] = OrderedDict()
