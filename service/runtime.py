@@ -9,7 +9,9 @@ from .domain.article import Article, build_article
 from .domain.engines.base import Engine, SummaryOptions
 from .domain.engines.extractive import ExtractiveEngine
 from .domain.engines.llm import LLMEngine
-from .domain.errors import EngineUnavailable, InvalidInput, NotFound
+from .domain.chat import GroundedAnswer, answer
+from .domain.conversation import ChatMessage
+from .domain.errors import EngineUnavailable, InvalidInput, LimitExceeded, NotFound
 from .domain.grounded import GroundedSummary
 from .domain.summarize import summarize
 from .llm import OpenAIModelClient, context_tokens_for
@@ -79,6 +81,14 @@ class Runtime:
     async def summarize(self, article: Article, options: SummaryOptions,
                         engine: str | None = None, model: str | None = None) -> GroundedSummary:
         return await summarize(article, options, self.engine(engine, model), cache=self.store)
+
+    async def chat(self, article: Article, messages: list[ChatMessage],
+                   engine: str | None = None, model: str | None = None) -> GroundedAnswer:
+        limit = self.settings.max_messages
+        if len(messages) > limit:
+            raise LimitExceeded("max_messages", limit,
+                                f"the conversation has {len(messages)} messages; the limit is {limit}")
+        return await answer(article, messages, self.engine(engine, model), cache=self.store)
 
     async def close(self) -> None:
         if self.model_client is not None:

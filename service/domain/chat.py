@@ -1,12 +1,10 @@
 """Chat about one article: grounded answers, or an honest abstention."""
 
-from typing import Literal
-
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .article import Article
+from .conversation import ChatMessage, question_of
 from .engines.base import AnswerDraft, Engine, SummaryOptions
-from .errors import InvalidInput
 from .grounded import Grounded, Validation, validation_for
 from .repair import ground_with_repair
 from .cache import ResultCache, cache_key, through_cache
@@ -15,21 +13,10 @@ from .cache import ResultCache, cache_key, through_cache
 NOT_IN_ARTICLE = "The article does not say."
 
 
-class ChatMessage(BaseModel):
-    role: Literal["user", "assistant"]
-    content: str = Field(min_length=1)
-
-
 class GroundedAnswer(Grounded):
     answer: str
     answerable: bool = Field(description="False when the article does not contain the answer; "
                              "such answers carry no claims and no citations.")
-
-
-def question_of(messages: list[ChatMessage]) -> str:
-    if not messages or messages[-1].role != "user":
-        raise InvalidInput("the last message must be the user's question")
-    return messages[-1].content
 
 
 async def answer(article: Article, messages: list[ChatMessage], engine: Engine,

@@ -9,11 +9,16 @@ from dataclasses import dataclass
 import math
 
 import bm25s
+import numpy as np
 
 from .article import Article, Sentence
 from .verify import content_stems, content_words
 
 
+QUESTION_STEMS = frozenset(content_words(
+    "much many long often happen happened tell know mean meaning kind type sort exactly "
+    "according article story report reported"))
+CONTEXT_WEIGHT = 0.3  # the most context can add, as a share of the best own score
 _UNSEEN = "\x00unseen"  # the weight of a query word the article never uses
 _INDEX_CACHE_SIZE = 64
 
@@ -33,17 +38,39 @@ class _Index:
     stems: list[set[str]]
 
 
-def search(article: Article, query: str, limit: int = 5) -> list[Hit]:
-    """The best `limit` citable sentences for `query`, best first (no hit scores zero)."""
+def search(article: Article, question: str, context: str = "", limit: int = 5) -> list[Hit]:
+    """The best `limit` citable sentences for `question`, best first (no hit scores zero).
+
+    `context` (earlier turns) only breaks near-ties between sentences that match the question's
+    own words, so "What did he warn about?" finds the warning, not the sentence naming "he"; it
+    leads the search only when the question has no words of its own ("And then?"). Coverage
+    counts the question's own words (the context's when it has none).
+    """
     index = _index(article)
-    words = content_words(query)
-    if not words or not index.sentences:
+    own = query_words(question)
+    extra = query_words(context)
+    if not (own or extra) or not index.sentences:
         return []
-    scores = index.bm25.get_scores(words)
+    scores = _steered(_scores(index, own), _scores(index, extra))
     ranked = sorted(range(len(index.sentences)), key=lambda i: -scores[i])[:limit]
-    query_stems = set(words)
-    return [Hit(index.sentences[i], float(scores[i]), _coverage(query_stems, index.stems[i], index.idf))
+    covered = set(own or extra)
+    return [Hit(index.sentences[i], float(scores[i]), _coverage(covered, index.stems[i], index.idf))
             for i in ranked if scores[i] > 0]
+
+
+def _scores(index: "_Index", words: list[str]) -> np.ndarray:
+    return index.bm25.get_scores(words) if words else np.zeros(len(index.sentences))
+
+
+def _steered(own: np.ndarray, context: np.ndarray) -> np.ndarray:
+    if own.max() <= 0 or context.max() <= 0:
+        return own if own.max() > 0 else context
+    return own + CONTEXT_WEIGHT * own.max() * context / context.max()
+
+
+def query_words(text: str) -> list[str]:
+    """Content stems of a question, less the words that only make it a question."""
+    return [w for w in content_words(text) if w not in QUESTION_STEMS]
 
 
 def _coverage(query: set[str], sentence: set[str], idf: dict[str, float]) -> float:

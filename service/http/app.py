@@ -13,7 +13,7 @@ from litestar.plugins.prometheus import PrometheusController
 from .. import __version__
 from ..runtime import Runtime, build_runtime
 from ..settings import Settings, load_settings
-from .controllers import ArticlesController, SummariesController
+from .controllers import ArticlesController, ChatController, SummariesController
 from .observability import PROMETHEUS, RequestContext
 from .problems import EXCEPTION_HANDLERS
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         return holder["runtime"]
 
     return Litestar(
-        route_handlers=[ArticlesController, SummariesController, healthz, readyz,
+        route_handlers=[ArticlesController, SummariesController, ChatController, healthz, readyz,
                         PrometheusController],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         lifespan=[lifespan],

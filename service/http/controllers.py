@@ -5,10 +5,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from ..domain.article import Article
+from ..domain.chat import GroundedAnswer
 from ..domain.grounded import GroundedSummary
 from ..runtime import Runtime
 from .problems import problem_responses
-from .schemas import ArticleIn, SummaryRequest
+from .schemas import ArticleIn, ChatRequest, SummaryRequest
 
 
 class ArticlesController(Controller):
@@ -51,3 +52,20 @@ class SummariesController(Controller):
         article = runtime.article_for(data.article.to_input() if data.article else None,
                                       data.article_id)
         return await runtime.summarize(article, data.options(), data.engine, data.model)
+
+
+class ChatController(Controller):
+    path = "/v1/chat"
+    tags = ["chat"]
+
+    @post("/", operation_id="chat", status_code=200,
+          responses=problem_responses(400, 404, 413, 415, 422, 502, 503, 504),
+          summary="A grounded answer about an article",
+          description="Answers the last user message from the article alone: claims citing "
+          "article spans, or `answerable: false` with no citations when the article does not "
+          "say. Follow-ups are read against the earlier turns.")
+    async def create(self, data: JSONBody[ChatRequest],
+                     runtime: NamedDependency[Runtime]) -> GroundedAnswer:
+        article = runtime.article_for(data.article.to_input() if data.article else None,
+                                      data.article_id)
+        return await runtime.chat(article, data.messages, data.engine, data.model)

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..domain.conversation import ChatMessage
 from ..domain.engines.base import SummaryOptions
 from ..runtime import ArticleInput
 
@@ -33,12 +34,24 @@ class ArticleRef(BaseModel):
         return self
 
 
-class SummaryRequest(SummaryOptions, ArticleRef):
-    model_config = ConfigDict(extra="forbid")
-
+class EngineChoice(BaseModel):
     engine: Literal["extractive", "llm"] | None = Field(
         None, description="Default: `llm` when a model endpoint is configured, else `extractive`.")
     model: str | None = Field(None, max_length=200, description="Model name for the `llm` engine.")
 
+
+class SummaryRequest(SummaryOptions, EngineChoice, ArticleRef):
+    model_config = ConfigDict(extra="forbid")
+
     def options(self) -> SummaryOptions:
         return SummaryOptions(**self.model_dump(include=set(SummaryOptions.model_fields)))
+
+
+class ChatRequest(EngineChoice, ArticleRef):
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[ChatMessage] = Field(
+        min_length=1, description="The conversation so far, oldest first; the last message is the "
+        "user's question. Only the article is ever cited, never an assistant turn.")
+    stream: bool = Field(False, description="Answer as text/event-stream; the last event, `done`, "
+                         "carries the same JSON as the plain response.")

@@ -15,8 +15,11 @@ import math
 import re
 
 from ..article import Article, Sentence
+from ..answer_types import expected_type, gives
+from ..conversation import ChatMessage, is_follow_up, question_of, recent_turns
+from ..retrieval import Hit, search
 from ..verify import content_stems
-from .base import Draft, DraftClaim, SummaryOptions
+from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
 Vector = dict[str, float]
 
@@ -25,6 +28,11 @@ LEAD_WEIGHT = 0.5
 LEAD_DECAY = 3.0  # the prior halves roughly every two sentences
 REDUNDANCY = 0.6  # cosine above which a sentence repeats one already chosen
 MIN_WORDS = 6
+# An answer sentence must hold this share of the question's content words (IDF-weighted), or
+# the engine abstains; calibrated on the golden questions by bench/abstention.py.
+ANSWER_THRESHOLD = 0.15
+# A second sentence joins the answer when it covers the question almost as well as the first.
+SECOND_SENTENCE = 0.9
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
 
 
@@ -37,9 +45,35 @@ class ExtractiveEngine:
         return Draft(claims=[DraftClaim(text=s.text, sentence_ids=[s.id])
                              for s in choose_sentences(article, options.sentences)])
 
+    async def answer(self, article: Article, messages: list[ChatMessage]) -> AnswerDraft:
+        hits = answer_hits(article, messages)
+        if not hits:
+            return AnswerDraft(claims=[], answerable=False,
+                               explanation="No sentence of the article answers this question.")
+        return AnswerDraft(claims=[DraftClaim(text=h.sentence.text, sentence_ids=[h.sentence.id])
+                                   for h in sorted(hits, key=lambda h: h.sentence.id)])
+
     async def repair(self, article: Article, draft: Draft, problems: list[str],
                      options: SummaryOptions) -> Draft | None:
         return None  # its claims are article sentences, cited verbatim
+
+
+def answer_hits(article: Article, messages: list[ChatMessage],
+                threshold: float = ANSWER_THRESHOLD) -> list[Hit]:
+    """The best-supported sentences for the question, or none when none covers it enough.
+
+    A follow-up is searched together with the recent turns (assistant turns only steer the
+    search: what is cited is always an article sentence).
+    """
+    question = question_of(messages)
+    context = " ".join(m.content for m in recent_turns(messages)) if is_follow_up(messages) else ""
+    kind = expected_type(question)
+    hits = [h for h in search(article, question, context, limit=5)
+            if h.coverage >= threshold and _ENDS_SENTENCE.search(h.sentence.text)
+            and gives(h.sentence.text, kind, question)]
+    if not hits:
+        return []
+    return [hits[0]] + [h for h in hits[1:2] if h.coverage >= SECOND_SENTENCE * hits[0].coverage]
 
 
 def choose_sentences(article: Article, count: int) -> list[Sentence]:
