@@ -40,12 +40,16 @@ MODES = {
 _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 _AT_MOST = re.compile(r"at most (\d+) claims")
 _TASK = re.compile(r"Task: (\w+)")
+_QUESTION = re.compile(r"^(?:Last question|Question|user): (.*)$", re.MULTILINE)
 
 
 @dataclass
 class FakeModel:
     latency_s: float = 0.0
+    stream_delay_s: float = 0.0  # between stream events
     requests: list[dict] = field(default_factory=list)
+    streams_finished: int = 0
+    streams_abandoned: int = 0
     _seen: set[str] = field(default_factory=set)
 
     def answer(self, body: dict) -> tuple[int, dict, dict]:
@@ -76,18 +80,38 @@ class FakeModel:
     def _content(self, mode: str, prompt: str) -> tuple[str, str]:
         if mode == "malformed":
             return "Here is your summary: claims are good!", "stop"
-        claims = _claims(mode, prompt)
-        text = json.dumps({"claims": claims})
+        text = json.dumps(_answer(mode, prompt))
         if mode == "truncated":
             return text[: len(text) // 2], "length"
         return text, "stop"
 
 
-def _claims(mode: str, prompt: str) -> list[dict]:
-    lines = [(int(i), t) for i, t in _LINE.findall(prompt)]
-    count = int(m.group(1)) if (m := _AT_MOST.search(prompt)) else 3
+def _answer(mode: str, prompt: str) -> dict:
+    """The JSON the task asks for: claims, a standalone question, or an answer."""
     task = m.group(1) if (m := _TASK.search(prompt)) else "summarize"
-    chosen = lines[:count]
+    lines = [(int(i), t) for i, t in _LINE.findall(prompt)]
+    if task == "condense":
+        return {"question": " ".join(q for q in _QUESTION.findall(prompt))}
+    if task != "answer":
+        count = int(m.group(1)) if (m := _AT_MOST.search(prompt)) else 3
+        return {"claims": _claims(mode, task, lines[:count], lines)}
+    best = _best_line(lines, " ".join(_QUESTION.findall(prompt)))
+    if best is None:
+        return {"answerable": False, "explanation": "The article does not cover this.", "claims": []}
+    return {"answerable": True, "explanation": "", "claims": _claims(mode, task, [best], lines)}
+
+
+def _best_line(lines: list[tuple[int, str]], question: str) -> tuple[int, str] | None:
+    """The line sharing the most words (4+ letters) with the question; two at least."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", question)}
+    scored = [(len(words & {w.lower() for w in re.findall(r"[A-Za-z]{4,}", t)}), (i, t))
+              for i, t in lines]
+    score, line = max(scored, default=(0, None), key=lambda pair: pair[0])
+    return line if score >= 2 else None
+
+
+def _claims(mode: str, task: str, chosen: list[tuple[int, str]],
+            lines: list[tuple[int, str]]) -> list[dict]:
     if mode == "invent-ids":
         return [{"text": t, "sentence_ids": [i + 10_000]} for i, t in chosen]
     if mode == "wrong-sentence":
@@ -118,13 +142,15 @@ def _error(message: str, code: str) -> dict:
 def _chunks(completion: dict):
     """The completion as Chat Completions stream events."""
     base = {k: completion[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
-    choice = completion["choices"][0]
-    text = choice["message"]["content"] or ""
-    yield {**base, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
-    for start in range(0, len(text), 16):
-        delta = {"content": text[start:start + 16]}
-        yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
-    yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]}
+    for choice in completion["choices"]:
+        message = choice["message"]
+        text = message["content"] or ""
+        opening = {"role": "assistant"} | ({"refusal": message["refusal"]} if message["refusal"] else {})
+        yield {**base, "choices": [{"index": 0, "delta": opening, "finish_reason": None}]}
+        for start in range(0, len(text), 16):
+            delta = {"content": text[start:start + 16]}
+            yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+        yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]}
     yield {**base, "choices": [], "usage": completion["usage"]}
 
 
@@ -136,10 +162,9 @@ def create_fake_app(model: FakeModel) -> Litestar:
             await asyncio.sleep(3600)
         await asyncio.sleep(model.latency_s)
         status, payload, headers = model.answer(body)
-        if status != 200 or not body.get("stream") or not payload["choices"]:
+        if status != 200 or not body.get("stream"):
             return Response(payload, status_code=status, headers=headers)
-        events = (f"data: {json.dumps(chunk)}\n\n" for chunk in _chunks(payload))
-        return Stream(_with_done(events), media_type="text/event-stream")
+        return Stream(_sse(model, payload), media_type="text/event-stream")
 
     @get("/v1/models")
     async def models() -> dict:
@@ -149,9 +174,18 @@ def create_fake_app(model: FakeModel) -> Litestar:
     return Litestar(route_handlers=[chat_completions, models], logging_config=None)
 
 
-def _with_done(events):
-    yield from events
-    yield "data: [DONE]\n\n"
+async def _sse(model: FakeModel, payload: dict):
+    """Stream events, paced by `stream_delay_s`; a reader leaving early is counted."""
+    finished = False
+    try:
+        for chunk in _chunks(payload):
+            await asyncio.sleep(model.stream_delay_s)
+            yield f"data: {json.dumps(chunk)}\n\n"
+        yield "data: [DONE]\n\n"
+        finished = True
+    finally:
+        model.streams_finished += finished
+        model.streams_abandoned += not finished
 
 
 class FakeModelServer:

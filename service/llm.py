@@ -5,6 +5,7 @@ domain errors; the HTTP layer turns those into problem details.
 """
 
 import asyncio
+from collections.abc import AsyncIterator
 import logging
 
 import httpx2
@@ -57,13 +58,52 @@ class OpenAIModelClient:
             raise translate(exc) from exc
         return completion_of(response, model, messages)
 
-    async def _create(self, model, messages, schema_name, schema, max_tokens):
+    async def stream_json(self, *, model: str, messages: list[dict[str, str]], schema_name: str,
+                          schema: dict, max_tokens: int) -> AsyncIterator[str | Completion]:
+        deadline = asyncio.get_running_loop().time() + self._budget_s
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self._budget_s)
+        except TimeoutError as exc:
+            raise ModelTimeout(f"no model call slot within {self._budget_s:g} s") from exc
+        try:
+            async for event in self._stream(model, messages, schema_name, schema, max_tokens,
+                                            deadline):
+                yield event
+        finally:
+            self._slots.release()
+
+    async def _stream(self, model, messages, schema_name, schema, max_tokens, deadline):
+        def left() -> float:
+            return max(deadline - asyncio.get_running_loop().time(), 0.0)
+        try:
+            stream = await asyncio.wait_for(self._create(
+                model, messages, schema_name, schema, max_tokens, stream=True,
+                stream_options={"include_usage": True}), left())
+            parts, refusal, finish, usage, chosen = [], [], None, None, False
+            async with stream:
+                async for chunk in _with_deadline(stream, left):
+                    usage = chunk.usage or usage
+                    for choice in chunk.choices[:1]:
+                        chosen, finish = True, choice.finish_reason or finish
+                        refusal.append(getattr(choice.delta, "refusal", None) or "")
+                        if choice.delta.content:
+                            parts.append(choice.delta.content)
+                            yield choice.delta.content
+            if not chosen:
+                raise ModelBadOutput("the model returned no choices")
+            yield checked(finish, "".join(refusal), "".join(parts), usage, model, messages)
+        except TimeoutError as exc:
+            raise ModelTimeout(f"the model did not answer within {self._budget_s:g} s") from exc
+        except openai.OpenAIError as exc:
+            raise translate(exc) from exc
+
+    async def _create(self, model, messages, schema_name, schema, max_tokens, **extra):
         if self.json_mode != "json_object":
             try:
                 return await self._sdk.chat.completions.create(
                     model=model, messages=messages, max_tokens=max_tokens, temperature=0,
                     response_format={"type": "json_schema", "json_schema": {
-                        "name": schema_name, "schema": schema, "strict": True}})
+                        "name": schema_name, "schema": schema, "strict": True}}, **extra)
             except openai.BadRequestError as exc:
                 if self.json_mode == "json_schema" or not _rejects_schema(exc):
                     raise
@@ -71,7 +111,7 @@ class OpenAIModelClient:
                 self.json_mode = "json_object"
         return await self._sdk.chat.completions.create(
             model=model, messages=messages, max_tokens=max_tokens, temperature=0,
-            response_format={"type": "json_object"})
+            response_format={"type": "json_object"}, **extra)
 
     async def ping(self) -> bool:
         """Whether the endpoint answers at all (readiness)."""
@@ -86,20 +126,35 @@ class OpenAIModelClient:
         await self._sdk.close()
 
 
+async def _with_deadline(stream, left):
+    """Each chunk must come before the call's deadline."""
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            yield await asyncio.wait_for(iterator.__anext__(), left())
+        except StopAsyncIteration:
+            return
+
+
 def completion_of(response, model: str, messages: list[dict[str, str]]) -> Completion:
-    """The answer's text and token counts; truncated or refused answers are errors."""
     if not response.choices:
         raise ModelBadOutput("the model returned no choices")
     choice = response.choices[0]
-    if choice.finish_reason == "length":
+    return checked(choice.finish_reason, getattr(choice.message, "refusal", None),
+                   choice.message.content or "", response.usage, model, messages)
+
+
+def checked(finish_reason: str | None, refusal: str | None, text: str, usage, model: str,
+            messages: list[dict[str, str]]) -> Completion:
+    """The answer's text and token counts; truncated, refused or empty answers are errors."""
+    if finish_reason == "length":
         raise ModelBadOutput("the model's answer was cut off (finish_reason: length)")
-    if getattr(choice.message, "refusal", None):
-        raise ModelBadOutput(f"the model refused: {choice.message.refusal[:200]}")
-    text = choice.message.content or ""
+    if refusal:
+        raise ModelBadOutput(f"the model refused: {refusal[:200]}")
     if not text.strip():
         raise ModelBadOutput("the model returned an empty answer")
-    if response.usage is not None:
-        return Completion(text, response.usage.prompt_tokens, response.usage.completion_tokens)
+    if usage is not None:
+        return Completion(text, usage.prompt_tokens, usage.completion_tokens)
     tokenizer = tokenizer_for(model)  # some servers send no usage: count it ourselves
     prompt = tokenizer.count("\n".join(m["content"] for m in messages))
     return Completion(text, prompt, tokenizer.count(text))

@@ -3,13 +3,14 @@
 The HTTP layer and the CLI both go through it, so each request type is one call here.
 """
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from .domain.article import Article, build_article
 from .domain.engines.base import Engine, SummaryOptions
 from .domain.engines.extractive import ExtractiveEngine
 from .domain.engines.llm import LLMEngine
-from .domain.chat import GroundedAnswer, answer
+from .domain.chat import Event, GroundedAnswer, answer, answer_events
 from .domain.conversation import ChatMessage
 from .domain.errors import EngineUnavailable, InvalidInput, LimitExceeded, NotFound
 from .domain.grounded import GroundedSummary
@@ -84,11 +85,19 @@ class Runtime:
 
     async def chat(self, article: Article, messages: list[ChatMessage],
                    engine: str | None = None, model: str | None = None) -> GroundedAnswer:
+        self._check_messages(messages)
+        return await answer(article, messages, self.engine(engine, model), cache=self.store)
+
+    def chat_events(self, article: Article, messages: list[ChatMessage],
+                    engine: str | None = None, model: str | None = None) -> AsyncIterator[Event]:
+        self._check_messages(messages)
+        return answer_events(article, messages, self.engine(engine, model), cache=self.store)
+
+    def _check_messages(self, messages: list[ChatMessage]) -> None:
         limit = self.settings.max_messages
         if len(messages) > limit:
             raise LimitExceeded("max_messages", limit,
                                 f"the conversation has {len(messages)} messages; the limit is {limit}")
-        return await answer(article, messages, self.engine(engine, model), cache=self.store)
 
     async def close(self) -> None:
         if self.model_client is not None:

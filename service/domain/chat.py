@@ -1,16 +1,26 @@
-"""Chat about one article: grounded answers, or an honest abstention."""
+"""Chat about one article: grounded answers, or an honest abstention, streamed or whole.
+
+One pipeline serves both: `answer_events` yields provisional text deltas, then each claim once
+verified, then the whole response; `answer` keeps only the last. So a stream's `done` event and
+the plain response are the same JSON.
+"""
+
+from collections.abc import AsyncIterator
 
 from pydantic import Field
 
 from .article import Article
+from .cache import ResultCache, cache_key
 from .conversation import ChatMessage, question_of
 from .engines.base import AnswerDraft, Engine, SummaryOptions
+from .errors import ModelBadOutput
 from .grounded import Grounded, Validation, validation_for
 from .repair import ground_with_repair
-from .cache import ResultCache, cache_key, through_cache
 
 # The one "cannot answer" sentence, shared by the prompts and the response.
 NOT_IN_ARTICLE = "The article does not say."
+
+Event = tuple[str, object]  # ("delta", str) | ("claim", Claim) | ("done", GroundedAnswer)
 
 
 class GroundedAnswer(Grounded):
@@ -21,14 +31,37 @@ class GroundedAnswer(Grounded):
 
 async def answer(article: Article, messages: list[ChatMessage], engine: Engine,
                  cache: ResultCache | None = None) -> GroundedAnswer:
+    async for kind, value in answer_events(article, messages, engine, cache):
+        if kind == "done":
+            return value  # type: ignore[return-value]
+    raise AssertionError("answer_events always ends with done")
+
+
+async def answer_events(article: Article, messages: list[ChatMessage], engine: Engine,
+                        cache: ResultCache | None = None) -> AsyncIterator[Event]:
     question_of(messages)
     key = cache_key("chat", article.id, {"messages": [m.model_dump() for m in messages]}, engine)
-    return await through_cache(cache, key, article.id, GroundedAnswer,
-                               lambda: _answer(article, messages, engine))
+    if cache is not None and (hit := cache.get_result(key)) is not None:
+        result = GroundedAnswer.model_validate(hit)
+        result.usage.cached = True
+    else:
+        draft = None
+        async for event in engine.answer_stream(article, messages):
+            if isinstance(event, AnswerDraft):
+                draft = event
+            else:
+                yield "delta", event
+        if draft is None:
+            raise ModelBadOutput("the answer ended before it was complete")
+        result = await _grounded(article, draft, engine)
+        if cache is not None:
+            cache.put_result(key, article.id, result.model_dump())
+    for claim in result.claims:
+        yield "claim", claim
+    yield "done", result
 
 
-async def _answer(article: Article, messages: list[ChatMessage], engine: Engine) -> GroundedAnswer:
-    draft = await engine.answer(article, messages)
+async def _grounded(article: Article, draft: AnswerDraft, engine: Engine) -> GroundedAnswer:
     if not draft.answerable or not draft.claims:
         return abstention(article, engine, draft)
     options = SummaryOptions(max_sentences=min(max(len(draft.claims), 1), 50))

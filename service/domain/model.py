@@ -3,6 +3,7 @@
 The openai SDK stays behind this protocol (service/llm.py); tests hand in scripted clients.
 """
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,4 +22,9 @@ class ModelClient(Protocol):
 
         Raises ModelTimeout, ModelBusy, ModelUnavailable or ModelBadOutput (truncated, refused).
         """
+        ...
+
+    def stream_json(self, *, model: str, messages: list[dict[str, str]], schema_name: str,
+                    schema: dict, max_tokens: int) -> AsyncIterator["str | Completion"]:
+        """The same call, streamed: text deltas as they come, then the whole Completion."""
         ...

@@ -1,6 +1,6 @@
 """Controllers: one domain call each."""
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -9,6 +9,7 @@ from ..domain.chat import GroundedAnswer
 from ..domain.grounded import GroundedSummary
 from ..runtime import Runtime
 from .problems import problem_responses
+from .streaming import event_stream
 from .schemas import ArticleIn, ChatRequest, SummaryRequest
 
 
@@ -63,9 +64,17 @@ class ChatController(Controller):
           summary="A grounded answer about an article",
           description="Answers the last user message from the article alone: claims citing "
           "article spans, or `answerable: false` with no citations when the article does not "
-          "say. Follow-ups are read against the earlier turns.")
+          "say. Follow-ups are read against the earlier turns. With `stream: true` the answer is "
+          "`text/event-stream`: `delta` events (provisional text as it is written), one `claim` "
+          "event per verified claim, then `done` carrying the same JSON as the plain response; "
+          "a failure after the stream has started is an `error` event with a problem detail.")
     async def create(self, data: JSONBody[ChatRequest],
-                     runtime: NamedDependency[Runtime]) -> GroundedAnswer:
+                     runtime: NamedDependency[Runtime]) -> Response[GroundedAnswer]:
+        # Annotated as a Response so that each response keeps its own media type (JSON or SSE).
         article = runtime.article_for(data.article.to_input() if data.article else None,
                                       data.article_id)
-        return await runtime.chat(article, data.messages, data.engine, data.model)
+        if not data.stream:
+            return Response(await runtime.chat(article, data.messages, data.engine, data.model))
+        events = runtime.chat_events(article, data.messages, data.engine, data.model)
+        first = await anext(events)  # errors before the first event are plain problem details
+        return event_stream(first, events)

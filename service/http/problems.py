@@ -36,8 +36,13 @@ def problem(status: int, slug: str, title: str, detail: str, **extra) -> Respons
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def classify(exc: DomainError) -> tuple[int, str, str]:
+    """(status, problem type slug, title) of a domain error."""
+    return next(v for k, v in _DOMAIN.items() if isinstance(exc, k))
+
+
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
-    status, slug, title = next(v for k, v in _DOMAIN.items() if isinstance(exc, k))
+    status, slug, title = classify(exc)
     extra = {"limit": exc.limit, "limit_value": exc.value} if isinstance(exc, LimitExceeded) else {}
     response = problem(status, slug, title, str(exc), **extra)
     if isinstance(exc, ModelBusy):

@@ -1,5 +1,6 @@
 """The engine seam: one protocol for the embedded extractive engine and model-backed ones."""
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -51,8 +52,9 @@ class Engine(Protocol):
 
     async def summarize(self, article: Article, options: SummaryOptions) -> Draft: ...
 
-    async def answer(self, article: Article, messages: list) -> AnswerDraft:
-        """Claims answering the last user message, or `answerable=False`."""
+    def answer_stream(self, article: Article, messages: list) -> AsyncIterator[str | AnswerDraft]:
+        """Claims answering the last user message, or `answerable=False`: their text as it is
+        written (provisional), then the whole draft."""
         ...
 
     async def repair(self, article: Article, draft: Draft, problems: list[str],

@@ -11,6 +11,7 @@ it costs one pass over the words instead of a sentence-by-sentence matrix.
 """
 
 from collections import Counter
+from collections.abc import AsyncIterator
 import math
 import re
 
@@ -45,13 +46,21 @@ class ExtractiveEngine:
         return Draft(claims=[DraftClaim(text=s.text, sentence_ids=[s.id])
                              for s in choose_sentences(article, options.sentences)])
 
-    async def answer(self, article: Article, messages: list[ChatMessage]) -> AnswerDraft:
-        hits = answer_hits(article, messages)
-        if not hits:
-            return AnswerDraft(claims=[], answerable=False,
-                               explanation="No sentence of the article answers this question.")
-        return AnswerDraft(claims=[DraftClaim(text=h.sentence.text, sentence_ids=[h.sentence.id])
-                                   for h in sorted(hits, key=lambda h: h.sentence.id)])
+    async def answer_stream(self, article: Article, messages: list[ChatMessage]
+                            ) -> AsyncIterator[str | AnswerDraft]:
+        draft = answer_from_sentences(article, messages)
+        for index, claim in enumerate(draft.claims):
+            yield (" " if index else "") + claim.text
+        yield draft
+
+
+def answer_from_sentences(article: Article, messages: list[ChatMessage]) -> AnswerDraft:
+    hits = answer_hits(article, messages)
+    if not hits:
+        return AnswerDraft(claims=[], answerable=False,
+                           explanation="No sentence of the article answers this question.")
+    return AnswerDraft(claims=[DraftClaim(text=h.sentence.text, sentence_ids=[h.sentence.id])
+                               for h in sorted(hits, key=lambda h: h.sentence.id)])
 
     async def repair(self, article: Article, draft: Draft, problems: list[str],
                      options: SummaryOptions) -> Draft | None:

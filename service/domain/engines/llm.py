@@ -7,7 +7,7 @@ final claims still cite sentences of the original article.
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 import re
 from typing import TypeVar
 
@@ -16,13 +16,18 @@ from pydantic import BaseModel, Field, ValidationError
 from ..article import Article, Sentence
 from ..errors import ModelBadOutput
 from ..grounded import Usage
-from ..model import ModelClient
+from ..model import Completion, ModelClient
 from ..prompts import Prompt, load_prompt
 from ..tokens import tokenizer_for
-from .base import Draft, DraftClaim, SummaryOptions
+from ..conversation import ChatMessage, question_of, recent_turns
+from ..partial_json import ClaimTextStream
+from ..retrieval import search
+from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
 T = TypeVar("T")
-PROMPT_NAMES = ("summarize", "repair", "combine")
+M = TypeVar("M", bound=BaseModel)
+PROMPT_NAMES = ("summarize", "repair", "combine", "condense", "answer")
+HISTORY_TURNS = 3  # earlier user turns (with their answers) shown to the model
 LINE_OVERHEAD = 4  # tokens of "[123] " and the newline around each sentence
 MAX_COMBINE_ROUNDS = 4
 CLAIMS_SCHEMA = {
@@ -32,6 +37,14 @@ CLAIMS_SCHEMA = {
         "properties": {"text": {"type": "string"},
                        "sentence_ids": {"type": "array", "items": {"type": "integer"}}}}}},
 }
+ANSWER_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["answerable", "explanation", "claims"],
+    "properties": {"answerable": {"type": "boolean"}, "explanation": {"type": "string"},
+                   "claims": CLAIMS_SCHEMA["properties"]["claims"]},
+}
+QUESTION_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["question"],
+                   "properties": {"question": {"type": "string"}}}
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 _TAG = re.compile(r"<(/?)(article|evidence)", re.IGNORECASE)
 
@@ -45,13 +58,35 @@ class ModelClaims(BaseModel):
     claims: list[ModelClaim] = Field(max_length=100)
 
 
-def parse_claims(text: str) -> list[DraftClaim]:
-    """The model's JSON as draft claims; anything else is ModelBadOutput."""
+class ModelAnswer(ModelClaims):
+    answerable: bool
+    explanation: str = Field("", max_length=1000)
+
+
+class ModelQuestion(BaseModel):
+    question: str = Field(min_length=1, max_length=4000)
+
+
+def parse_json(text: str, kind: type[M]) -> M:
+    """The model's JSON as `kind`; anything else is ModelBadOutput."""
     try:
-        parsed = ModelClaims.model_validate_json(_FENCE.sub("", text.strip()))
+        return kind.model_validate_json(_FENCE.sub("", text.strip()))
     except ValidationError as exc:
         raise ModelBadOutput(f"the model's answer is not the JSON asked for: {exc.errors()[0]['msg']}"
                              ) from exc
+
+
+def parse_claims(text: str) -> list[DraftClaim]:
+    return _drafts(parse_json(text, ModelClaims))
+
+
+def parse_answer(text: str) -> AnswerDraft:
+    parsed = parse_json(text, ModelAnswer)
+    return AnswerDraft(claims=_drafts(parsed) if parsed.answerable else [],
+                       answerable=parsed.answerable, explanation=parsed.explanation.strip())
+
+
+def _drafts(parsed: ModelClaims) -> list[DraftClaim]:
     return [DraftClaim(text=c.text.strip(), sentence_ids=c.sentence_ids)
             for c in parsed.claims if c.text.strip()]
 
@@ -103,6 +138,59 @@ class LLMEngine:
             max_sentences=options.sentences)
         return Draft(claims=await self._ask(messages, usage), usage=usage)
 
+    async def answer_stream(self, article: Article, messages: list[ChatMessage]
+                            ) -> AsyncIterator[str | AnswerDraft]:
+        """Claim text as the model writes it, then the parsed answer."""
+        usage = Usage()
+        question = await self._standalone(messages, usage)
+        history = _history(messages)
+        room = self._room("answer") - self.tokenizer.count(history + question)
+        prompt = self.prompts["answer"].messages(
+            history=history, question=question, article=numbered(self._context(article, question, room)))
+        texts = ClaimTextStream()
+        async for event in self.client.stream_json(
+                model=self.model, messages=prompt, schema_name="answer", schema=ANSWER_SCHEMA,
+                max_tokens=self.output_tokens):
+            if isinstance(event, str):
+                if new := texts.feed(event):
+                    yield new
+                continue
+            _count(usage, event)
+            draft = parse_answer(event.text)
+            draft.usage = usage
+            yield draft
+
+    async def _standalone(self, messages: list[ChatMessage], usage: Usage) -> str:
+        """The question rewritten to stand alone, when there are earlier turns to lean on."""
+        question = question_of(messages)
+        if len(messages) == 1:
+            return question
+        prompt = self.prompts["condense"].messages(history=_history(messages), question=question)
+        completion = await self.client.complete_json(
+            model=self.model, messages=prompt, schema_name="question", schema=QUESTION_SCHEMA,
+            max_tokens=256)
+        _count(usage, completion)
+        return parse_json(completion.text, ModelQuestion).question.strip()
+
+    def _context(self, article: Article, question: str, room: int) -> list[Sentence]:
+        """The whole article when it fits; else the best sentences with their neighbours."""
+        sentences = citable(article)
+        if sum(s.tokens + LINE_OVERHEAD for s in sentences) <= room:
+            return sentences
+        by_id = {s.id: s for s in sentences}
+        chosen: set[int] = set()
+        used = 0
+        for hit in search(article, question, limit=len(sentences)):
+            for near in (hit.sentence.id, hit.sentence.id - 1, hit.sentence.id + 1):
+                sentence = by_id.get(near)
+                if sentence is None or near in chosen:
+                    continue
+                if used + sentence.tokens + LINE_OVERHEAD > room:
+                    return [by_id[i] for i in sorted(chosen)]
+                chosen.add(near)
+                used += sentence.tokens + LINE_OVERHEAD
+        return [by_id[i] for i in sorted(chosen)] or sentences[:1]
+
     async def _summarize(self, sentences: list[Sentence], options: SummaryOptions,
                          usage: Usage) -> list[DraftClaim]:
         messages = self.prompts["summarize"].messages(
@@ -133,9 +221,7 @@ class LLMEngine:
         completion = await self.client.complete_json(
             model=self.model, messages=messages, schema_name="claims", schema=CLAIMS_SCHEMA,
             max_tokens=self.output_tokens)
-        usage.llm_calls += 1
-        usage.prompt_tokens += completion.prompt_tokens
-        usage.completion_tokens += completion.completion_tokens
+        _count(usage, completion)
         return parse_claims(completion.text)
 
     def _room(self, prompt_name: str) -> int:
@@ -165,6 +251,16 @@ class LLMEngine:
             return sentences
         near = {i for c in draft.claims for cited in c.sentence_ids for i in range(cited - 2, cited + 3)}
         return self._pack([s for s in sentences if s.id in near], room)[0]
+
+
+def _count(usage: Usage, completion: Completion) -> None:
+    usage.add(Usage(prompt_tokens=completion.prompt_tokens,
+                    completion_tokens=completion.completion_tokens, llm_calls=1))
+
+
+def _history(messages: list[ChatMessage]) -> str:
+    turns = recent_turns(messages, HISTORY_TURNS)
+    return "\n".join(f"{m.role}: {m.content}" for m in turns) or "(none)"
 
 
 def pack(items: list[T], cost: Callable[[T], int], room: int) -> list[list[T]]:
