@@ -14,13 +14,23 @@ shares an event loop with the other or with this client. Each round then measure
 
 It prints both wall times, service/direct (the goal: <= 1.6 on a 2-core machine) and the
 efficiency latency x calls chained per request / service wall (the physical limit is 1.0), for
-every round and the median. Both processes are always stopped at the end.
+every round and the median, with the CPU seconds each process used during each burst (three
+processes share 2 cores). Each simulated user has its own httpx client (see _user_client) so the
+load generator stays cheap. Both processes are always stopped at the end.
+
+    --py-spy FILE   samples the service during the rounds (pip install py-spy) and prints where
+                    its event loop thread spends its time: profile before optimizing.
 """
 
 import argparse
 import asyncio
+from collections import Counter
+from contextlib import AsyncExitStack
 import os
 from pathlib import Path
+import re
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -43,7 +53,6 @@ MAX_ROUNDS = 10      # keeps a run bounded whatever --rounds says
 MAX_REQUESTS = 256
 START_TIMEOUT_S = 20
 BURST_TIMEOUT_S = 30  # one burst of N calls; 0.5 s latency makes ~1 s normal
-WARMUP = 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--requests", type=int, default=64, choices=range(1, MAX_REQUESTS + 1),
                         metavar=f"1..{MAX_REQUESTS}")
     parser.add_argument("--latency", type=float, default=0.5, help="fake model seconds per call")
+    parser.add_argument("--py-spy", type=Path, metavar="FILE",
+                        help="record the service with py-spy during the rounds, into FILE")
     parser.add_argument("--keep-logs", action="store_true",
                         help="print the service's and the fake's logs at the end")
     return parser
@@ -76,7 +87,8 @@ async def run(args: argparse.Namespace, tmp: Path) -> int:
                             _service_env(base_url, args.requests, tmp), tmp / "service.log"))
         await _wait_up(f"{base_url}/models", procs[0])
         await _wait_up(f"{service_url}/healthz", procs[1])
-        return await _measure(args, service_url, base_url)
+        pids = {"service": procs[1].pid, "fake": procs[0].pid}
+        return await _measure(args, service_url, base_url, pids)
     finally:
         for proc in reversed(procs):
             _stop(proc)
@@ -95,7 +107,9 @@ def _service_env(base_url: str, requests: int, tmp: Path) -> dict[str, str]:
 
 def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     # Logs go to a file, not a pipe nobody reads, so a chatty process never blocks on write.
-    full_env = os.environ | {"PYTHONPATH": str(ROOT)} | env
+    # The caller's PYTHONPATH is kept after the repo, so a variant run can add its own hooks.
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    full_env = os.environ | {"PYTHONPATH": path} | env
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-m", "service", *command], cwd=ROOT,
                                 env=full_env, stdout=out, stderr=subprocess.STDOUT,
@@ -117,9 +131,9 @@ async def _wait_up(url: str, proc: subprocess.Popen) -> None:
     raise RuntimeError(f"{url} did not answer within {START_TIMEOUT_S} s")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
+def _stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(sig)
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -127,34 +141,111 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=5)
 
 
-async def _measure(args: argparse.Namespace, service_url: str, base_url: str) -> int:
+async def _measure(args: argparse.Namespace, service_url: str, base_url: str,
+                   pids: dict[str, int]) -> int:
     texts = [golden.text for golden in load_articles()]
-    # Limits above the burst size so neither side queues on its own client's pool.
-    limits = httpx.Limits(max_connections=args.requests + 8,
-                          max_keepalive_connections=args.requests + 8)
-    async with httpx.AsyncClient(base_url=service_url, timeout=BURST_TIMEOUT_S,
-                                 limits=limits) as http, \
-            AsyncOpenAI(base_url=base_url, api_key="unused", timeout=BURST_TIMEOUT_S,
-                        max_retries=0) as sdk:
-        # Warm-up on both sides: first-request imports, prompt loading and the tokenizer count
-        # toward neither figure.
-        await _service_burst(http, _articles(texts, "Warmup", WARMUP))
-        await _direct_burst(sdk, _messages(_articles(texts, "Warmup", WARMUP)))
-        rows = []
-        for r in range(args.rounds):
-            rows.append(await _round(http, sdk, texts, r, args))
-            _print_row(f"round {r + 1}", rows[-1], args.latency)
+    async with AsyncExitStack() as stack:
+        http = [await stack.enter_async_context(_user_client(service_url))
+                for _ in range(args.requests)]
+        sdk = await stack.enter_async_context(AsyncOpenAI(
+            base_url=base_url, api_key="unused", timeout=BURST_TIMEOUT_S, max_retries=0))
+        # A full warm-up burst on both sides: first-request imports, prompt loading, the
+        # tokenizer and opening every kept-alive connection (ours, the service's and the SDK's
+        # to the fake) count toward neither figure.
+        await _service_burst(http, _articles(texts, "Warmup", args.requests))
+        await _direct_burst(sdk, _messages(_articles(texts, "Warmup", args.requests)))
+        profiler = await _start_profiler(args.py_spy, pids["service"])
+        try:
+            rows = []
+            for r in range(args.rounds):
+                rows.append(await _round(http, sdk, texts, r, args, pids))
+                _print_row(f"round {r + 1}", rows[-1], args.latency)
+        finally:
+            _stop(profiler, signal.SIGINT)  # py-spy writes its file on SIGINT
     _print_summary(rows, args)
+    if args.py_spy:
+        _print_profile(args.py_spy)
     return 0
 
 
-async def _round(http: httpx.AsyncClient, sdk: AsyncOpenAI, texts: list[str], r: int,
-                 args: argparse.Namespace) -> dict:
+async def _start_profiler(out: Path | None, pid: int) -> subprocess.Popen | None:
+    """py-spy sampling the service during the measured rounds only (not start-up, not warm-up)."""
+    if out is None:
+        return None
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    proc = subprocess.Popen([py_spy, "record", "--pid", str(pid), "--rate", "250", "--format",
+                             "raw", "--output", str(out)], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    await asyncio.sleep(1.0)  # attaching takes a moment; samples before it would be lost
+    return proc
+
+
+def _print_profile(out: Path, top: int = 25) -> None:
+    """Where the service's event loop thread spends its samples: its own code, then leaves.
+
+    Only the main thread counts: it is the one every request waits on, and py-spy reports idle
+    pool workers (blocked in queue.get) as busy, which would drown the figures."""
+    frames: Counter[str] = Counter()
+    leaves: Counter[str] = Counter()
+    total = 0
+    for line in out.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        names = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]
+        if not names[0].startswith("_run_module_as_main"):
+            continue
+        total += int(n)
+        leaves[names[-1]] += int(n)
+        for name in set(names):
+            frames[name] += int(n) if "(service/" in name or "tiktoken" in name else 0
+    print(f"\npy-spy: {total} samples of the service's event loop thread (collapsed stacks: {out})")
+    for title, counts in (("footnoted and tiktoken frames, inclusive", frames),
+                          ("leaf frames (self time)", leaves)):
+        print(f"  {title}:")
+        for name, n in counts.most_common(top):
+            if n:
+                print(f"  {100 * n / max(total, 1):5.1f}%  {name[:110]}")
+
+
+def _user_client(service_url: str) -> httpx.AsyncClient:
+    """One client with one kept-alive connection per simulated user.
+
+    A single shared httpx.AsyncClient with 64 pooled connections costs this process ~0.3 s of
+    CPU per burst (httpcore scans every connection, with a getpeername call each, for every
+    request it assigns: py-spy showed 25% of the client in _assign_requests_to_connections).
+    On 2 cores that CPU is taken from the service under test; the SDK's httpcore2 pool used
+    for the direct calls does not have that cost."""
+    return httpx.AsyncClient(base_url=service_url, timeout=BURST_TIMEOUT_S,
+                             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+
+
+async def _round(http: list[httpx.AsyncClient], sdk: AsyncOpenAI, texts: list[str], r: int,
+                 args: argparse.Namespace, pids: dict[str, int]) -> dict:
     service_articles = _articles(texts, f"Dispatch {r}-", args.requests)
     direct_messages = _messages(_articles(texts, f"Direct {r}-", args.requests))
+    before = _cpu(pids)
     service_wall, chained = await _service_burst(http, service_articles)
+    middle = _cpu(pids)
     direct_wall = await _direct_burst(sdk, direct_messages)
-    return {"service": service_wall, "direct": direct_wall, "chained": chained}
+    after = _cpu(pids)
+    return {"service": service_wall, "direct": direct_wall, "chained": chained,
+            "ratio": service_wall / direct_wall,
+            "cpu_service": {k: middle[k] - before[k] for k in before},
+            "cpu_direct": {k: after[k] - middle[k] for k in middle}}
+
+
+def _cpu(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each process (all threads) and by this client.
+
+    On 2 cores the three processes compete: these say whether a wall time is the service's
+    own work or the machine being full."""
+    seconds = {"client": time.process_time()}
+    for name, pid in pids.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            seconds[name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):  # not Linux: no CPU figures
+            seconds[name] = float("nan")
+    return seconds
 
 
 def _articles(texts: list[str], label: str, count: int) -> list[str]:
@@ -162,12 +253,14 @@ def _articles(texts: list[str], label: str, count: int) -> list[str]:
     return [f"{label}{i}. {texts[i % len(texts)]}" for i in range(count)]
 
 
-async def _service_burst(http: httpx.AsyncClient, articles: list[str]) -> tuple[float, int]:
+async def _service_burst(http: list[httpx.AsyncClient], articles: list[str]
+                         ) -> tuple[float, int]:
     """Wall time of all requests at once, and the model calls chained per request."""
     started = time.perf_counter()
     async with asyncio.timeout(BURST_TIMEOUT_S):
         responses = await asyncio.gather(
-            *(http.post("/v1/summaries", json={"article": {"text": text}}) for text in articles))
+            *(client.post("/v1/summaries", json={"article": {"text": text}})
+              for client, text in zip(http, articles)))
     wall = time.perf_counter() - started
     calls = [_llm_calls(response) for response in responses]
     # One draft call per normal-length article; a repair would chain a second call after it,
@@ -209,21 +302,31 @@ def _direct_call(sdk: AsyncOpenAI, messages: list[dict[str, str]]):
 
 
 def _print_row(label: str, row: dict, latency: float) -> None:
-    ratio = row["service"] / row["direct"]
     efficiency = latency * row["chained"] / row["service"]
-    verdict = "ok" if ratio <= GOAL_RATIO else "OVER"
+    verdict = "ok" if row["ratio"] <= GOAL_RATIO else "OVER"
     print(f"{label:8} service {row['service']:6.3f} s  direct {row['direct']:6.3f} s  "
-          f"service/direct {ratio:5.2f} (<= {GOAL_RATIO}: {verdict})  "
-          f"{latency:g} s x {row['chained']} chained / service wall = {efficiency:.2f}", flush=True)
+          f"service/direct {row['ratio']:5.2f} (<= {GOAL_RATIO}: {verdict})  "
+          f"{latency:g} s x {row['chained']} chained / service wall = {efficiency:.2f}")
+    print(f"{'':8} cpu s during service burst: {_cpu_text(row['cpu_service'])}; "
+          f"during direct burst: {_cpu_text(row['cpu_direct'])}", flush=True)
+
+
+def _cpu_text(cpu: dict[str, float]) -> str:
+    return " ".join(f"{name} {seconds:.2f}" for name, seconds in cpu.items())
 
 
 def _print_summary(rows: list[dict], args: argparse.Namespace) -> None:
-    median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+    # Each figure's median over the rounds (the ratio too: the median of the rounds' ratios).
+    median = {key: statistics.median(row[key] for row in rows)
+              for key in ("service", "direct", "ratio")}
     median["chained"] = max(row["chained"] for row in rows)
+    for key in ("cpu_service", "cpu_direct"):
+        median[key] = {name: statistics.median(row[key][name] for row in rows)
+                       for name in rows[0][key]}
     print(f"\n{args.requests} concurrent requests, fake latency {args.latency:g} s, "
           f"{len(rows)} rounds, {os.cpu_count()} cores")
     _print_row("median", median, args.latency)
-    print(f"direct efficiency (the SDK floor): {args.latency / median['direct']:.2f}")
+    print(f"{'':8} direct efficiency (the SDK floor): {args.latency / median['direct']:.2f}")
 
 
 def _free_port() -> int:
