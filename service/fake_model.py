@@ -188,23 +188,21 @@ async def _sse(model: FakeModel, payload: dict):
         model.streams_abandoned += not finished
 
 
-class FakeModelServer:
-    """Runs the fake on a loopback port in a background thread: `with FakeModelServer() as s:`."""
+class BackgroundServer:
+    """Serves an ASGI app on a loopback port in a background thread: `with ... as server:`."""
 
-    def __init__(self, latency_s: float = 0.0, port: int | None = None) -> None:
-        self.model = FakeModel(latency_s=latency_s)
+    def __init__(self, app, port: int | None = None) -> None:
         self.port = port or _free_port()
-        config = uvicorn.Config(create_fake_app(self.model), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=1)
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                access_log=False, timeout_graceful_shutdown=1, log_config=None)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "FakeModelServer":
+    def __enter__(self):
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started and time.monotonic() < deadline:
@@ -214,6 +212,18 @@ class FakeModelServer:
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+class FakeModelServer(BackgroundServer):
+    """The scripted model on a loopback port; `.model` is its state, `.base_url` its API root."""
+
+    def __init__(self, latency_s: float = 0.0, port: int | None = None) -> None:
+        self.model = FakeModel(latency_s=latency_s)
+        super().__init__(create_fake_app(self.model), port)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/v1"
 
 
 def _free_port() -> int:
