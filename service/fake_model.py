@@ -50,6 +50,8 @@ class FakeModel:
     requests: list[dict] = field(default_factory=list)
     streams_finished: int = 0
     streams_abandoned: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0  # the most completions it was working on at once
     _seen: set[str] = field(default_factory=set)
 
     def answer(self, body: dict) -> tuple[int, dict, dict]:
@@ -158,9 +160,14 @@ def create_fake_app(model: FakeModel) -> Litestar:
     @post("/v1/chat/completions", status_code=200)
     async def chat_completions(request: Request) -> Response | Stream:
         body = await request.json()
-        if body.get("model") == "hang":
-            await asyncio.sleep(3600)
-        await asyncio.sleep(model.latency_s)
+        model.in_flight += 1
+        model.max_in_flight = max(model.max_in_flight, model.in_flight)
+        try:
+            if body.get("model") == "hang":
+                await asyncio.sleep(3600)
+            await asyncio.sleep(model.latency_s)
+        finally:
+            model.in_flight -= 1
         status, payload, headers = model.answer(body)
         if status != 200 or not body.get("stream"):
             return Response(payload, status_code=status, headers=headers)
