@@ -5,10 +5,13 @@ import asyncio
 from pathlib import Path
 import sys
 
+from .domain.article import Article
+from .domain.chat import GroundedAnswer
+from .domain.conversation import ChatMessage
 from .domain.engines.base import SummaryOptions
 from .domain.errors import DomainError
-from .domain.grounded import GroundedSummary
-from .runtime import ArticleInput, build_runtime
+from .domain.grounded import Grounded
+from .runtime import ArticleInput, Runtime, build_runtime
 from .settings import load_settings
 
 _EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -39,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--json", action="store_true", help="print the JSON response")
     summ.add_argument("--model", help="model name for the llm engine")
     summ.set_defaults(run=run_summarize)
+    ask = commands.add_parser("ask", help="ask about a file; with no question, chat in the terminal")
+    ask.add_argument("file", help="path, or - for standard input (then a question is required)")
+    ask.add_argument("question", nargs="?", help="one question; leave out to chat turn after turn")
+    ask.add_argument("--format", choices=["text", "html", "markdown"])
+    ask.add_argument("--engine", choices=["extractive", "llm"])
+    ask.add_argument("--model", help="model name for the llm engine")
+    ask.add_argument("--json", action="store_true", help="print the JSON response")
+    ask.set_defaults(run=run_ask)
     fake = commands.add_parser("fake-model", help="run the scripted OpenAI-compatible model server")
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8100)
@@ -61,22 +72,67 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_summarize(args: argparse.Namespace) -> int:
+    async def summarize(runtime: Runtime, article: Article) -> None:
+        result = await runtime.summarize(article, SummaryOptions(length=args.length),
+                                         engine=args.engine, model=args.model)
+        print(result.model_dump_json(indent=2) if args.json else render_footnotes(result))
+    return asyncio.run(_with_article(args, summarize))
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    if args.question is None and args.file == "-":
+        print("footnoted: give a question when the article comes from standard input",
+              file=sys.stderr)
+        return 2
+
+    async def ask(runtime: Runtime, article: Article) -> None:
+        if args.question is not None:
+            await _answer(runtime, article, [ChatMessage(role="user", content=args.question)], args)
+            return
+        await _chat(runtime, article, args)
+    return asyncio.run(_with_article(args, ask))
+
+
+async def _chat(runtime: Runtime, article: Article, args: argparse.Namespace) -> None:
+    """Turn after turn, history kept; an empty line or end of input ends it."""
+    history: list[ChatMessage] = []
+    print("Ask about the article (empty line to stop).")
+    while question := (await asyncio.to_thread(_read_line, "> ")).strip():
+        history.append(ChatMessage(role="user", content=question))
+        try:
+            result = await _answer(runtime, article, history, args)
+        except DomainError as exc:
+            print(f"footnoted: {exc}", file=sys.stderr)
+            history.pop()
+            continue
+        history.append(ChatMessage(role="assistant", content=result.answer))
+
+
+async def _answer(runtime: Runtime, article: Article, messages: list[ChatMessage],
+                  args: argparse.Namespace) -> GroundedAnswer:
+    result = await runtime.chat(article, messages, engine=args.engine, model=args.model)
+    print(result.model_dump_json(indent=2) if args.json else render_footnotes(result))
+    return result
+
+
+def _read_line(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        return ""
+
+
+async def _with_article(args: argparse.Namespace, work) -> int:
+    """Read the file, open a throwaway runtime (in-memory store), run `work`, close."""
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     fmt = args.format or _EXTENSIONS.get(Path(args.file).suffix.lower(), "text")
-    text = raw.decode("utf-8")
-    result = asyncio.run(_summarize_once(text, fmt, args))
-    print(result.model_dump_json(indent=2) if args.json else render_footnotes(result))
-    return 0
-
-
-async def _summarize_once(text: str, fmt: str, args: argparse.Namespace) -> GroundedSummary:
     runtime = build_runtime(load_settings().model_copy(update={"db": ":memory:"}))
     try:
-        article = runtime.add_article(ArticleInput(text=text, format=fmt))
-        return await runtime.summarize(article, SummaryOptions(length=args.length),
-                                       engine=args.engine, model=args.model)
+        article = runtime.add_article(ArticleInput(text=raw.decode("utf-8"), format=fmt))
+        await work(runtime, article)
     finally:
         await runtime.close()
+    return 0
 
 
 def run_fake_model(args: argparse.Namespace) -> int:
@@ -92,8 +148,11 @@ def run_fake_model(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_footnotes(result: GroundedSummary) -> str:
-    """The summary with a [n] after each claim, then the numbered quotes it rests on."""
+def render_footnotes(result: Grounded) -> str:
+    """Each claim with a [n] after it, then the numbered quotes it rests on."""
+    if not result.claims:  # an abstention, or an empty summary
+        text = getattr(result, "answer", None) or getattr(result, "summary", "")
+        return f"{text}\n\nvalidation: {result.validation.status}"
     lines, notes = [], []
     for claim in result.claims:
         marks = []
