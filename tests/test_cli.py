@@ -29,3 +29,22 @@ def test_summarize_reports_errors_without_a_trace(capsys, tmp_path):
     assert main(["summarize", str(empty)]) == 2
     assert "no text" in capsys.readouterr().err
     assert main(["summarize", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_ask_answers_once_with_footnotes(capsys):
+    assert main(["ask", str(FIXTURES / "harbor-ferry.txt"), "How much will the ferries cost?"]) == 0
+    out = capsys.readouterr().out
+    assert "$18.4 million" in out and '[1] "The ferries will cost' in out
+
+
+def test_ask_without_a_question_chats_and_keeps_the_history(capsys, monkeypatch):
+    lines = iter(["Who voted against the plan?", "What did he warn about?", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["ask", str(FIXTURES / "harbor-ferry.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "Dev Prakash" in out and "battery prices" in out
+
+
+def test_ask_from_stdin_needs_a_question(capsys):
+    assert main(["ask", "-"]) == 2
+    assert "give a question" in capsys.readouterr().err

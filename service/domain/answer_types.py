@@ -24,7 +24,8 @@ _RULES = [  # first match wins
                 r"\b(what|which) (price|cost|amount of money|fine|penalty|salary|budget)\b|"
                 r"\bhow much .*\b(cost|costs|pay|paid|raise|raised|spend|spent|worth|owe|charge|"
                 r"bond|bail|fine|penalty|money|funding|budget)\b"), MONEY),
-    (re.compile(r"^how long\b|\bfor how long\b"), DURATION),
+    (re.compile(r"^how long\b|\bfor how long\b|\bwhat (prison |jail )?(sentence|term)\b"),
+     DURATION),
     (re.compile(r"^how old\b|\bwhat age\b"), AGE),
     (re.compile(r"^(how (much|many|long|old|far|big|large|tall|often|fast|high|deep))\b|"
                 r"^(what|which) (was |is |were |are )?(the )?(\w+ )?(percent|percentage|score|amount|"
