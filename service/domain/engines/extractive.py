@@ -53,6 +53,10 @@ class ExtractiveEngine:
             yield (" " if index else "") + claim.text
         yield draft
 
+    async def repair(self, article: Article, draft: Draft, problems: list[str],
+                     options: SummaryOptions) -> Draft | None:
+        return None  # its claims are article sentences, cited verbatim
+
 
 def answer_from_sentences(article: Article, messages: list[ChatMessage]) -> AnswerDraft:
     hits = answer_hits(article, messages)
@@ -61,10 +65,6 @@ def answer_from_sentences(article: Article, messages: list[ChatMessage]) -> Answ
                            explanation="No sentence of the article answers this question.")
     return AnswerDraft(claims=[DraftClaim(text=h.sentence.text, sentence_ids=[h.sentence.id])
                                for h in sorted(hits, key=lambda h: h.sentence.id)])
-
-    async def repair(self, article: Article, draft: Draft, problems: list[str],
-                     options: SummaryOptions) -> Draft | None:
-        return None  # its claims are article sentences, cited verbatim
 
 
 def answer_hits(article: Article, messages: list[ChatMessage],
