@@ -41,7 +41,7 @@ def check_support(claim: str, evidence: list[str]) -> Support:
     cited = " ".join(evidence)
     score = _overlap(claim, cited)
     missing_numbers = sorted(_numbers(claim) - _numbers(cited))
-    missing_names = sorted(_names(claim) - {w.lower() for w in _WORD.findall(cited)})
+    missing_names = sorted(_names(claim) - _words(cited))
     if missing_numbers or missing_names:
         score = min(score, VETO_CAP)
     return Support(score=round(score, 3), supported=score >= SUPPORT_THRESHOLD,
@@ -67,6 +67,12 @@ def content_words(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     return _stemmer.stem(word)
+
+
+def _words(text: str) -> set[str]:
+    """Lower-cased words, possessives also without their "'s" ("Tuesday's" holds "tuesday")."""
+    words = {w.lower() for w in _WORD.findall(text.replace("’", "'"))}
+    return words | {w[:-2] for w in words if w.endswith("'s")}
 
 
 def _numbers(text: str) -> set[str]:
