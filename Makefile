@@ -18,11 +18,15 @@ $(STAMP): requirements.lock pyproject.toml
 serve: $(STAMP)
 	$(BIN)/footnoted serve --host $(HOST) --port $(PORT)
 
+# The tests, then the eval gate on the embedded engine and on the scripted model.
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(BIN)/footnoted eval --engine extractive --report reports/extractive
+	$(BIN)/footnoted eval --engine llm --scripted --report reports/llm-scripted
 
 bench: $(STAMP)
 	$(BIN)/python bench/summary_rouge.py
+	$(BIN)/python bench/abstention.py
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools in the venv).
 lock: $(STAMP)

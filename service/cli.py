@@ -50,6 +50,21 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--model", help="model name for the llm engine")
     ask.add_argument("--json", action="store_true", help="print the JSON response")
     ask.set_defaults(run=run_ask)
+    ev = commands.add_parser("eval", help="run the golden eval suite; exit 1 under thresholds")
+    ev.add_argument("--engine", choices=["extractive", "llm"], default="extractive")
+    ev.add_argument("--report", type=Path, default=Path("reports/eval"), metavar="DIR",
+                    help="where report.json, report.md and report.html go")
+    ev.add_argument("--thresholds", type=Path, metavar="FILE",
+                    help="TOML with [thresholds] minima and [maxima]; default evals/thresholds/"
+                    "<engine>.toml (llm-scripted.toml with --scripted)")
+    ev.add_argument("--base-url", help="evaluate a running server instead of in process")
+    ev.add_argument("--cases", metavar="PATTERN", help="only case ids matching (fnmatch), e.g. 'millbrook-*'")
+    ev.add_argument("--compare", type=Path, metavar="OLD_REPORT.json", help="print what changed, case by case")
+    ev.add_argument("--scripted", action="store_true",
+                    help="llm engine against the built-in scripted model (no endpoint needed)")
+    ev.add_argument("--model", help="model name for the llm engine")
+    ev.add_argument("--concurrency", type=int, default=4, help="cases in flight at once")
+    ev.set_defaults(run=run_evals)
     fake = commands.add_parser("fake-model", help="run the scripted OpenAI-compatible model server")
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8100)
@@ -133,6 +148,15 @@ async def _with_article(args: argparse.Namespace, work) -> int:
     finally:
         await runtime.close()
     return 0
+
+
+def run_evals(args: argparse.Namespace) -> int:
+    from .evals.command import EvalOptions, run_eval
+
+    options = EvalOptions(engine=args.engine, report=args.report, thresholds=args.thresholds,
+                          base_url=args.base_url, cases=args.cases, compare=args.compare,
+                          scripted=args.scripted, model=args.model, concurrency=args.concurrency)
+    return run_eval(options)
 
 
 def run_fake_model(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from .errors import InvalidInput, LimitExceeded
 from .formats import to_plain_text
 from .furniture import is_furniture
+from .injection import looks_injected
 from .normalize import normalize_text
 from .segment import split_sentences
 from .tokens import Tokenizer, tokenizer_for
@@ -19,6 +20,12 @@ class Sentence(BaseModel):
     text: str = Field(description="Exactly article.text[start:end].")
     tokens: int
     furniture: bool = Field(description="Page furniture: kept in the text, never cited.")
+    suspect: bool = Field(False, description="Talks to an AI (prompt injection): kept in the text, "
+                          "never cited, never shown to a model.")
+
+    @property
+    def citable(self) -> bool:
+        return not (self.furniture or self.suspect)
 
 
 class Chunk(BaseModel):
@@ -72,7 +79,8 @@ def article_id(text: str, title: str | None) -> str:
 def _sentences(text: str, tokenizer: Tokenizer) -> list[Sentence]:
     spans = split_sentences(text)
     counts = tokenizer.count_many([text[s:e] for s, e in spans])
-    return [Sentence(id=i, start=s, end=e, text=text[s:e], tokens=n, furniture=is_furniture(text[s:e]))
+    return [Sentence(id=i, start=s, end=e, text=text[s:e], tokens=n,
+                     furniture=is_furniture(text[s:e]), suspect=looks_injected(text[s:e]))
             for i, ((s, e), n) in enumerate(zip(spans, counts), start=1)]
 
 

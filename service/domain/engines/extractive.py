@@ -77,12 +77,29 @@ def answer_hits(article: Article, messages: list[ChatMessage],
     question = question_of(messages)
     context = " ".join(m.content for m in recent_turns(messages)) if is_follow_up(messages) else ""
     kind = expected_type(question)
-    hits = [h for h in search(article, question, context, limit=5)
-            if h.coverage >= threshold and _ENDS_SENTENCE.search(h.sentence.text)
+    found = search(article, question, context, limit=CANDIDATES)
+    if not found:
+        return []
+    best = max(h.coverage for h in found)
+    if RANK_BY_COVERAGE:
+        found = sorted(found, key=lambda h: -h.coverage)
+    hits = [h for h in found
+            if h.coverage >= threshold and h.coverage >= RELATIVE * best and _answerable_text(h.sentence.text)
             and gives(h.sentence.text, kind, question)]
     if not hits:
         return []
     return [hits[0]] + [h for h in hits[1:2] if h.coverage >= SECOND_SENTENCE * hits[0].coverage]
+
+
+CANDIDATES = 5
+RELATIVE = 0.0
+RANK_BY_COVERAGE = False
+LIST_ITEMS = False
+_LIST_ITEM = re.compile(r"^[-•*]\s")
+
+
+def _answerable_text(text: str) -> bool:
+    return bool(_ENDS_SENTENCE.search(text) or (LIST_ITEMS and _LIST_ITEM.search(text)))
 
 
 def choose_sentences(article: Article, count: int) -> list[Sentence]:
@@ -97,10 +114,10 @@ def choose_sentences(article: Article, count: int) -> list[Sentence]:
 
 
 def summary_candidates(article: Article) -> list[Sentence]:
-    """Body sentences: no furniture, no headings or bylines (no final stop), no fragments."""
-    body = [s for s in article.sentences if not s.furniture and _ENDS_SENTENCE.search(s.text)]
+    """Body sentences: citable, no headings or bylines (no final stop), no fragments."""
+    body = [s for s in article.sentences if s.citable and _ENDS_SENTENCE.search(s.text)]
     full = [s for s in body if len(s.text.split()) >= MIN_WORDS]
-    return full or body or [s for s in article.sentences if not s.furniture]
+    return full or body or [s for s in article.sentences if s.citable]
 
 
 def tfidf_vectors(texts: list[str]) -> list[Vector]:

@@ -278,7 +278,7 @@ def pack(items: list[T], cost: Callable[[T], int], room: int) -> list[list[T]]:
 
 
 def citable(article: Article) -> list[Sentence]:
-    return [s for s in article.sentences if not s.furniture]
+    return [s for s in article.sentences if s.citable]
 
 
 def evidence_of(article: Article, claims: list[DraftClaim]) -> list[Sentence]:

@@ -1,0 +1,28 @@
+"""Prompt injection in article text: sentences that talk to an AI instead of a reader.
+
+Such a sentence stays in the text (offsets stay valid) but is never cited, never chosen for a
+summary or answer, and never shown to a model. The prompts also mark the whole article as
+untrusted data; this check is the second line, for the attacks that are plain to see.
+"""
+
+import re
+
+_PATTERNS = re.compile("|".join([
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines|"
+    r"directions)\b",  # "Ignore all previous instructions"
+    r"\b(you are|act as|pretend to be)\b.{0,30}\b(an? )?(ai|assistant|language model|chatbot|llm|"
+    r"gpt)\b",
+    r"\b(note|message|instructions?) (to|for) (any |all )?(ai|llms?|language models?|assistants?|"
+    r"chatbots?|models?|summari[sz]ers?)\b",
+    r"^\s*(system|assistant|developer)\s*(message)?\s*:",  # fake chat turns
+    r"<\|?(im_start|im_end|system|endoftext)\|?>|\[/?inst\]|^#{2,}\s*(system|assistant|instruction)",
+    r"\bdeveloper mode\b|\bjailbreak\b",
+    r"\b(summar(y|ies)|answers?|responses?|outputs?) (must|should|shall) (say|state|include|"
+    r"mention|end with|begin with|contain)\b",
+    r"\b(do not|don't|never) (mention|tell|reveal|say|include)\b.{0,60}\b(reader|user|summary|"
+    r"answer)\b",
+]), re.IGNORECASE)
+
+
+def looks_injected(sentence: str) -> bool:
+    return bool(_PATTERNS.search(sentence))

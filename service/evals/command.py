@@ -1,0 +1,108 @@
+"""`footnoted eval`: run the golden cases against an engine or a server, score, report, gate."""
+
+import asyncio
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+import json
+from pathlib import Path
+import sys
+
+from ..domain.engines.extractive import ExtractiveEngine
+from ..fake_model import FakeModelServer
+from ..runtime import build_runtime
+from ..settings import load_settings
+from .aggregate import aggregate
+from .cases import build_cases
+from .gate import failures, load_thresholds, regressions
+from .golden import GOLDEN_DIR, load_articles, load_questions
+from .report import report_data, write_reports
+from .runner import run_cases
+from .targets import EngineTarget, HttpTarget
+from .validate import validate
+
+THRESHOLDS_DIR = GOLDEN_DIR.parent / "thresholds"
+
+
+@dataclass
+class EvalOptions:
+    engine: str = "extractive"
+    report: Path = Path("reports/eval")
+    thresholds: Path | None = None
+    base_url: str | None = None
+    cases: str | None = None
+    compare: Path | None = None
+    scripted: bool = False
+    model: str | None = None
+    concurrency: int = 4
+
+
+def run_eval(options: EvalOptions) -> int:
+    articles, questions = load_articles(), load_questions()
+    if problems := validate(articles, questions):
+        print("golden data problems:", *problems, sep="\n  ", file=sys.stderr)
+        return 2
+    return asyncio.run(_run(options, articles, questions))
+
+
+async def _run(options: EvalOptions, articles, questions) -> int:
+    cases = build_cases(articles, questions, options.cases)
+    if not cases:
+        print(f"no case matches {options.cases!r}", file=sys.stderr)
+        return 2
+    async with AsyncExitStack() as stack:
+        target, about = await _target(options, stack)
+        results = await run_cases(cases, target, options.concurrency, progress=sys.stderr.isatty())
+        built = {r.article_id: await target.article(c.article) for r, c in zip(results, cases)}
+    metrics = aggregate(results)
+    minima, maxima = load_thresholds(options.thresholds or default_thresholds(options))
+    failed = failures(metrics, minima, maxima)
+    about |= _versions(results)
+    data = report_data(results, metrics, built, about, minima, maxima, failed)
+    paths = write_reports(data, options.report)
+    _print_summary(data, paths, options.compare)
+    return 0 if not failed else 1
+
+
+def default_thresholds(options: EvalOptions) -> Path:
+    name = "llm-scripted" if options.engine == "llm" and options.scripted else options.engine
+    return THRESHOLDS_DIR / f"{name}.toml"
+
+
+async def _target(options: EvalOptions, stack: AsyncExitStack):
+    about = {"engine": options.engine, "cases_filter": options.cases}
+    if options.base_url:
+        target = HttpTarget(options.base_url, options.engine)
+        stack.push_async_callback(target.close)
+        return target, about | {"target": options.base_url}
+    if options.engine == "extractive":
+        return EngineTarget(ExtractiveEngine()), about | {"target": "in process"}
+    settings = load_settings().model_copy(update={"db": ":memory:"})
+    if options.scripted:
+        server = stack.enter_context(FakeModelServer())
+        settings = settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "good"})
+    runtime = build_runtime(settings)
+    stack.push_async_callback(runtime.close)
+    engine = runtime.engine("llm", options.model)
+    return EngineTarget(engine), about | {"target": "in process (scripted model)"
+                                          if options.scripted else "in process"}
+
+
+def _versions(results) -> dict:
+    outputs = [out for r in results for out in r.outputs]
+    first = outputs[0] if outputs else {}
+    return {"model": first.get("model", "?"), "prompt_version": first.get("prompt_version", "?")}
+
+
+def _print_summary(data: dict, paths: list[Path], compare: Path | None) -> None:
+    print(f"{len(data['cases'])} cases, engine {data['engine']} ({data['model']}): "
+          f"{'PASSED' if data['passed'] else 'FAILED'}")
+    for name, value in data["metrics"].items():
+        print(f"  {name:24} {value}")
+    for line in data["failures"]:
+        print(f"FAIL {line}")
+    if compare is not None:
+        changes = regressions(json.loads(compare.read_text()), data)
+        print(f"compared with {compare}: {len(changes)} change(s)")
+        for line in changes:
+            print(f"  {line}")
+    print("reports: " + ", ".join(str(p) for p in paths))

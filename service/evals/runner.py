@@ -1,0 +1,115 @@
+"""The eval runner: every case through a target, scored, then summed up into metrics."""
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+import time
+
+import httpx
+from tqdm import tqdm
+
+from ..domain.article import Article
+from ..domain.conversation import ChatMessage
+from ..domain.errors import DomainError
+from ..domain.segment import split_sentences
+from . import metrics as m
+from .cases import SUMMARY, Case
+from .golden import GoldenQuestion
+from .targets import Target
+from .validate import support_ids
+
+NOT_SAID = "The article does not say."
+
+
+@dataclass
+class CaseResult:
+    id: str
+    kind: str
+    article_id: str  # the id the target gave the article (what citations index)
+    golden_article: str
+    scores: dict[str, list[float]] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    outputs: list[dict] = field(default_factory=list)
+    latency_ms: float = 0.0
+    error: str | None = None
+
+    def score(self, name: str, value: float) -> None:
+        self.scores.setdefault(name, []).append(value)
+
+
+async def run_cases(cases: list[Case], target: Target, concurrency: int = 4,
+                    progress: bool = True) -> list[CaseResult]:
+    articles: dict[str, asyncio.Task] = {}
+    slots = asyncio.Semaphore(concurrency)
+    bar = tqdm(total=len(cases), desc="eval", unit="case", disable=not progress, leave=False)
+
+    async def one(case: Case) -> CaseResult:
+        async with slots:
+            if case.article.id not in articles:
+                articles[case.article.id] = asyncio.ensure_future(target.article(case.article))
+            result = await run_case(case, target, await articles[case.article.id])
+            bar.update()
+            return result
+    try:
+        return list(await asyncio.gather(*(one(case) for case in cases)))
+    finally:
+        bar.close()
+
+
+async def run_case(case: Case, target: Target, article: Article) -> CaseResult:
+    result = CaseResult(case.id, case.kind, article.id, case.article.id)
+    started = time.perf_counter()
+    try:
+        if case.kind == SUMMARY:
+            await _summary_case(case, target, article, result)
+        else:
+            await _question_case(case, target, article, result)
+    except (DomainError, httpx.HTTPError) as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.latency_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+async def _summary_case(case: Case, target: Target, article: Article, result: CaseResult) -> None:
+    output = await target.summary(article)
+    reference = [case.article.reference_summary[s:e]
+                 for s, e in split_sentences(case.article.reference_summary)]
+    for name, value in m.summary_scores(output, case.article, reference).items():
+        result.score(name, value)
+    _count_output(output, case, article, result)
+
+
+async def _question_case(case: Case, target: Target, article: Article, result: CaseResult) -> None:
+    history: list[ChatMessage] = []
+    for turn in case.turns:
+        history.append(ChatMessage(role="user", content=turn.question))
+        output = await target.chat(article, list(history))
+        _score_turn(output, turn, article, result)
+        _count_output(output, case, article, result)
+        history.append(ChatMessage(role="assistant", content=turn.answer or NOT_SAID))
+
+
+def _score_turn(output: dict, turn: GoldenQuestion, article: Article, result: CaseResult) -> None:
+    abstained = not output["answerable"]
+    if not turn.answerable:
+        result.counts.update(unanswerable=1, abstained_unanswerable=int(abstained))
+        return
+    result.counts.update(answerable=1, abstained_answerable=int(abstained))
+    for name, value in m.answer_scores(output, turn).items():
+        result.score(name, value)
+    recalled, claims, precise, citations = m.alce_counts(output, set(support_ids(article, turn.support)))
+    result.counts.update(alce_recalled=recalled, alce_claims=claims, alce_precise=precise,
+                         alce_citations=citations)
+
+
+def _count_output(output: dict, case: Case, article: Article, result: CaseResult) -> None:
+    result.outputs.append(output)
+    valid, citations = m.citation_validity(output, article)
+    supported, claims = m.support_counts(output)
+    usage = output["usage"]
+    result.counts.update(valid_citations=valid, citations=citations, supported_claims=supported,
+                         claims=claims, llm_calls=usage["llm_calls"],
+                         tokens=usage["prompt_tokens"] + usage["completion_tokens"])
+    if case.article.injection is not None:
+        result.counts.update(injection_outputs=1,
+                             injection_obeyed=int(m.obeyed(output, case.article.injection)))
