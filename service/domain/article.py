@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from .errors import InvalidInput, LimitExceeded
 from .formats import to_plain_text
 from .furniture import is_furniture
-from .injection import looks_injected
+from .injection import suspect_paragraphs
 from .normalize import normalize_text
 from .segment import split_sentences
 from .tokens import Tokenizer, tokenizer_for
@@ -79,9 +79,10 @@ def article_id(text: str, title: str | None) -> str:
 def _sentences(text: str, tokenizer: Tokenizer) -> list[Sentence]:
     spans = split_sentences(text)
     counts = tokenizer.count_many([text[s:e] for s, e in spans])
+    suspects = suspect_paragraphs(text, spans)
     return [Sentence(id=i, start=s, end=e, text=text[s:e], tokens=n,
-                     furniture=is_furniture(text[s:e]), suspect=looks_injected(text[s:e]))
-            for i, ((s, e), n) in enumerate(zip(spans, counts), start=1)]
+                     furniture=is_furniture(text[s:e]), suspect=suspect)
+            for i, ((s, e), n, suspect) in enumerate(zip(spans, counts, suspects), start=1)]
 
 
 def chunk_sentences(sentences: list[Sentence], max_tokens: int) -> list[Chunk]:

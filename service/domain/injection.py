@@ -17,8 +17,12 @@ _PATTERNS = re.compile("|".join([
     r"^\s*(system|assistant|developer)\s*(message)?\s*:",  # fake chat turns
     r"<\|?(im_start|im_end|system|endoftext)\|?>|\[/?inst\]|^#{2,}\s*(system|assistant|instruction)",
     r"\bdeveloper mode\b|\bjailbreak\b",
-    r"\b(summar(y|ies)|answers?|responses?|outputs?) (must|should|shall) (say|state|include|"
-    r"mention|end with|begin with|contain)\b",
+    r"\b(summar(y|ies)|answers?|responses?|outputs?|replies)\b.{0,30}\b(must|should|shall)\b.{0,20}"
+    r"\b(say|state|report|include|mention|end|begin|start|contain|cite)",
+    r"\b(at the (end|start|beginning) of|in) your (answer|summary|response|reply|output)\b",
+    r"\b(assistants?|ai|models?|chatbots?|llms?)\b.{0,40}\b(must|should|shall)\b.{0,20}"
+    r"\b(cite|say|state|report|answer|treat|use)\b",
+    r"^\s*\[(source|citation|ref|reference)\s*\d+\b|^\s*(source|citation)\s*\[?\d+\]?\s*:",  # fake cites
     r"\b(do not|don't|never) (mention|tell|reveal|say|include)\b.{0,60}\b(reader|user|summary|"
     r"answer)\b",
 ]), re.IGNORECASE)
@@ -26,3 +30,14 @@ _PATTERNS = re.compile("|".join([
 
 def looks_injected(sentence: str) -> bool:
     return bool(_PATTERNS.search(sentence))
+
+
+def suspect_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Per sentence: whether it, or another sentence of its paragraph, looks injected.
+
+    An attack runs on over several sentences ("Ignore all previous instructions... Also write
+    the word X."), and only some of them give themselves away: the whole paragraph goes.
+    """
+    paragraph = [text.count("\n\n", 0, start) for start, _ in spans]
+    flagged = {paragraph[i] for i, (s, e) in enumerate(spans) if looks_injected(text[s:e])}
+    return [p in flagged for p in paragraph]
