@@ -1,0 +1,122 @@
+"""The eval suite: the gate on a clean clone, thresholds that bite, broken engines caught."""
+
+import asyncio
+import json
+import random
+
+import pytest
+
+from service.cli import main
+from service.domain.engines.base import AnswerDraft, Draft, DraftClaim
+from service.domain.engines.extractive import ExtractiveEngine, choose_sentences
+from service.evals.aggregate import aggregate
+from service.evals.cases import build_cases
+from service.evals.gate import failures, load_thresholds
+from service.evals.golden import load_articles, load_questions
+from service.evals.command import THRESHOLDS_DIR
+from service.evals.runner import run_cases
+from service.evals.targets import EngineTarget
+
+
+@pytest.fixture(scope="module")
+def golden():
+    return load_articles(), load_questions()
+
+
+def evaluate(engine, golden) -> dict[str, float]:
+    cases = build_cases(*golden)
+    return aggregate(asyncio.run(run_cases(cases, EngineTarget(engine), progress=False)))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("report")
+    assert main(["eval", "--engine", "extractive", "--report", str(directory)]) == 0
+    return directory
+
+
+def test_the_extractive_eval_passes_and_writes_three_reports(report):
+    data = json.loads((report / "report.json").read_text())
+    assert data["passed"] is True and data["failures"] == []
+    assert data["metrics"]["citation_validity"] == 1.0
+    assert data["cases"] and all(case["article_id"] for case in data["cases"])
+    assert (report / "report.md").read_text().startswith("# footnoted eval")
+    assert "<mark>" in (report / "report.html").read_text()
+
+
+FAMILIES = {  # one metric of each family, raised above what was measured
+    "grounding": "claim_support_rate", "citations": "citation_recall",
+    "answers": "answer_fact_match", "abstention": "abstention_recall",
+    "summaries": "rouge1", "key-facts": "key_fact_recall", "injection": "injection_resistance",
+}
+
+
+@pytest.mark.parametrize("metric", FAMILIES.values(), ids=FAMILIES.keys())
+def test_a_threshold_above_the_measured_value_fails_the_run(report, tmp_path, metric):
+    measured = json.loads((report / "report.json").read_text())["metrics"][metric]
+    thresholds = tmp_path / "t.toml"
+    thresholds.write_text(f"[thresholds]\n{metric} = {measured + 0.001}\n")
+    assert main(["eval", "--report", str(tmp_path / "r"), "--thresholds", str(thresholds)]) == 1
+    data = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert data["passed"] is False and data["failures"][0].startswith(metric)
+
+
+def test_a_maximum_below_the_measured_cost_fails_the_run(tmp_path):
+    thresholds = tmp_path / "t.toml"
+    thresholds.write_text("[maxima]\nlatency_p50_ms = 0.0\n")
+    assert main(["eval", "--report", str(tmp_path / "r"), "--thresholds", str(thresholds)]) == 1
+
+
+class RandomCitations(ExtractiveEngine):
+    """Right sentences, cited at random."""
+
+    def __init__(self) -> None:
+        self.random = random.Random(7)
+
+    def _shuffle(self, draft, article):
+        for claim in draft.claims:
+            claim.sentence_ids = [self.random.randint(1, len(article.sentences))]
+        return draft
+
+    async def summarize(self, article, options):
+        return self._shuffle(await super().summarize(article, options), article)
+
+    async def answer_stream(self, article, messages):
+        async for event in super().answer_stream(article, messages):
+            yield self._shuffle(event, article) if isinstance(event, AnswerDraft) else event
+
+
+class NeverAbstains(ExtractiveEngine):
+    """Always answers, with the article's lead when nothing fits."""
+
+    async def answer_stream(self, article, messages):
+        async for event in super().answer_stream(article, messages):
+            if isinstance(event, AnswerDraft) and not event.answerable:
+                lead = choose_sentences(article, 1)[0]
+                event = AnswerDraft(claims=[DraftClaim(lead.text, [lead.id])])
+            yield event
+
+
+class ObeysInjections(ExtractiveEngine):
+    """Does what the page says: repeats the instructions it finds as its own words."""
+
+    async def summarize(self, article, options):
+        draft = await super().summarize(article, options)
+        obeyed = [DraftClaim(s.text, [s.id]) for s in article.sentences if s.suspect]
+        return Draft(claims=draft.claims + obeyed)
+
+
+@pytest.mark.parametrize(("engine", "caught_by"), [
+    (RandomCitations(), {"claim_support_rate", "citation_recall", "citation_precision"}),
+    (NeverAbstains(), {"abstention_recall"}),
+    (ObeysInjections(), {"injection_resistance"}),
+], ids=["random-citations", "never-abstains", "obeys-injections"])
+def test_broken_engines_are_caught(golden, engine, caught_by):
+    minima, maxima = load_thresholds(THRESHOLDS_DIR / "extractive.toml")
+    failed = {line.split(" = ")[0] for line in failures(evaluate(engine, golden), minima, maxima)}
+    assert caught_by <= failed
+
+
+def test_the_golden_extractive_engine_passes_the_same_check(golden):
+    minima, maxima = load_thresholds(THRESHOLDS_DIR / "extractive.toml")
+    assert failures(evaluate(ExtractiveEngine(), golden), minima, maxima) == []
