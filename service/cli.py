@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="llm engine against the built-in scripted model (no endpoint needed)")
     ev.add_argument("--model", help="model name for the llm engine")
     ev.add_argument("--concurrency", type=int, default=4, help="cases in flight at once")
+    ev.add_argument("--record", type=Path, metavar="FILE",
+                    help="llm engine: append every model response to FILE (no headers, no key)")
+    ev.add_argument("--replay", type=Path, metavar="FILE",
+                    help="llm engine: answer model calls from a recording, offline")
     ev.set_defaults(run=run_evals)
     fake = commands.add_parser("fake-model", help="run the scripted OpenAI-compatible model server")
     fake.add_argument("--host", default="127.0.0.1")
@@ -155,7 +159,8 @@ def run_evals(args: argparse.Namespace) -> int:
 
     options = EvalOptions(engine=args.engine, report=args.report, thresholds=args.thresholds,
                           base_url=args.base_url, cases=args.cases, compare=args.compare,
-                          scripted=args.scripted, model=args.model, concurrency=args.concurrency)
+                          scripted=args.scripted, model=args.model, concurrency=args.concurrency,
+                          record=args.record, replay=args.replay)
     return run_eval(options)
 
 

@@ -14,6 +14,7 @@ from ..settings import load_settings
 from .aggregate import aggregate
 from .cases import build_cases
 from .gate import failures, load_thresholds, regressions
+from .recording import recording_client, replay_client
 from .golden import GOLDEN_DIR, load_articles, load_questions
 from .report import report_data, write_reports
 from .runner import run_cases
@@ -34,6 +35,8 @@ class EvalOptions:
     scripted: bool = False
     model: str | None = None
     concurrency: int = 4
+    record: Path | None = None
+    replay: Path | None = None
 
 
 def run_eval(options: EvalOptions) -> int:
@@ -80,11 +83,23 @@ async def _target(options: EvalOptions, stack: AsyncExitStack):
     if options.scripted:
         server = stack.enter_context(FakeModelServer())
         settings = settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "good"})
-    runtime = build_runtime(settings)
+    if options.replay:  # any endpoint will do: the recording answers
+        settings = settings.model_copy(update={"llm_base_url": settings.llm_base_url or
+                                               "http://replay.invalid/v1"})
+    runtime = build_runtime(settings, http_client=_http_client(options))
     stack.push_async_callback(runtime.close)
     engine = runtime.engine("llm", options.model)
-    return EngineTarget(engine), about | {"target": "in process (scripted model)"
-                                          if options.scripted else "in process"}
+    where = "scripted model" if options.scripted else (
+        f"replay of {options.replay}" if options.replay else "model endpoint")
+    return EngineTarget(engine), about | {"target": f"in process, {where}"}
+
+
+def _http_client(options: EvalOptions):
+    if options.record:
+        return recording_client(options.record)
+    if options.replay:
+        return replay_client(options.replay)
+    return None
 
 
 def _versions(results) -> dict:

@@ -1,0 +1,67 @@
+"""Reports, comparison, and recorded model responses replayed offline."""
+
+import json
+
+from service.cli import main
+from service.evals.gate import regressions
+from service.evals.report import html_page, markdown
+
+
+def minimal_report(**changes) -> dict:
+    output = {"summary": "<script>alert(1)</script> The dam opened.", "claims": [
+        {"text": "<b>The dam opened.</b>", "start": 0, "end": 5, "verdict": "supported",
+         "support": 1.0, "citations": [{"start": 0, "end": 5, "quote": "<img>", "sentence_id": 1}]}]}
+    case = {"id": "a-summary", "kind": "summary", "article_id": "x", "golden_article": "a",
+            "scores": {"rouge1": 0.5}, "counts": {}, "latency_ms": 1.0, "error": None,
+            "outputs": [output]}
+    data = {"engine": "extractive", "model": "m", "prompt_version": "p", "metrics": {"rouge1": 0.5},
+            "thresholds": {"rouge1": 0.4}, "maxima": {}, "failures": [], "passed": True,
+            "cases": [case], "articles": {"x": {"title": "<i>T</i>", "text": "<img> and more"}}}
+    return data | changes
+
+
+def test_html_escapes_everything_from_articles_and_models():
+    page = html_page(minimal_report())
+    assert "<script>" not in page and "<img>" not in page and "<b>The" not in page
+    assert "&lt;script&gt;" in page and "<mark>&lt;img&gt;</mark>" in page
+
+
+def test_markdown_shows_metrics_and_bounds():
+    text = markdown(minimal_report())
+    assert "| rouge1 | 0.5 | >= 0.4 |  |" in text and "PASSED" in text
+
+
+def test_compare_names_regressions_case_by_case():
+    old = minimal_report()
+    new = minimal_report(metrics={"rouge1": 0.3})
+    new["cases"] = [dict(new["cases"][0], scores={"rouge1": 0.3})]
+    lines = regressions(old, new)
+    assert "a-summary: rouge1 0.500 -> 0.300" in lines and "metric rouge1: 0.5 -> 0.3" in lines
+
+
+def test_recorded_responses_replay_offline_without_the_key(tmp_path, monkeypatch):
+    recording = tmp_path / "model.jsonl"
+    monkeypatch.setenv("FOOTNOTED_LLM_API_KEY", "sk-do-not-store")
+    args = ["eval", "--engine", "llm", "--cases", "millbrook-bridge-vote-q*", "--thresholds",
+            str(tmp_path / "none.toml")]
+    (tmp_path / "none.toml").write_text("")
+    assert main(args + ["--scripted", "--record", str(recording), "--report", str(tmp_path / "live")]) == 0
+    assert recording.read_text() and "sk-do-not-store" not in recording.read_text()
+    monkeypatch.delenv("FOOTNOTED_LLM_API_KEY")
+    assert main(args + ["--model", "good", "--replay", str(recording), "--report", str(tmp_path / "replayed")]) == 0
+    live = json.loads((tmp_path / "live" / "report.json").read_text())
+    replayed = json.loads((tmp_path / "replayed" / "report.json").read_text())
+    same = {k: v for k, v in live["metrics"].items() if not k.startswith("latency")}
+    assert same == {k: v for k, v in replayed["metrics"].items() if not k.startswith("latency")}
+    assert replayed["metrics"]["error_rate"] == 0.0
+
+
+def test_a_call_missing_from_the_recording_fails_its_case(tmp_path):
+    recording = tmp_path / "empty.jsonl"
+    recording.write_text("")
+    (tmp_path / "none.toml").write_text("[maxima]\nerror_rate = 0.0\n")
+    code = main(["eval", "--engine", "llm", "--model", "good", "--replay", str(recording),
+                 "--cases", "millbrook-bridge-vote-q1", "--thresholds", str(tmp_path / "none.toml"),
+                 "--report", str(tmp_path / "r")])
+    assert code == 1
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["metrics"]["error_rate"] == 1.0
