@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="llm engine: append every model response to FILE (no headers, no key)")
     ev.add_argument("--replay", type=Path, metavar="FILE",
                     help="llm engine: answer model calls from a recording, offline")
+    ev.add_argument("--judge", type=int, default=0, metavar="N",
+                    help="llm engine: also have the model judge each answer N times (mean, "
+                    "spread and flipped verdicts in the report)")
     ev.set_defaults(run=run_evals)
     fake = commands.add_parser("fake-model", help="run the scripted OpenAI-compatible model server")
     fake.add_argument("--host", default="127.0.0.1")
@@ -160,7 +163,7 @@ def run_evals(args: argparse.Namespace) -> int:
     options = EvalOptions(engine=args.engine, report=args.report, thresholds=args.thresholds,
                           base_url=args.base_url, cases=args.cases, compare=args.compare,
                           scripted=args.scripted, model=args.model, concurrency=args.concurrency,
-                          record=args.record, replay=args.replay)
+                          record=args.record, replay=args.replay, judge_runs=args.judge)
     return run_eval(options)
 
 

@@ -94,6 +94,10 @@ def _answer(mode: str, prompt: str) -> dict:
     lines = [(int(i), t) for i, t in _LINE.findall(prompt)]
     if task == "condense":
         return {"question": " ".join(q for q in _QUESTION.findall(prompt))}
+    if task == "judge":
+        golden = m.group(1).lower() if (m := re.search(r"^Golden answer: (.*)$", prompt, re.M)) else "?"
+        graded = m.group(1).lower() if (m := re.search(r"^Answer to grade: (.*)$", prompt, re.M)) else ""
+        return {"correct": golden in graded}
     if task != "answer":
         count = int(m.group(1)) if (m := _AT_MOST.search(prompt)) else 3
         return {"claims": _claims(mode, task, lines[:count], lines)}

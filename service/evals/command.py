@@ -16,6 +16,7 @@ from .cases import build_cases
 from .gate import failures, load_thresholds, regressions
 from .recording import recording_client, replay_client
 from .golden import GOLDEN_DIR, load_articles, load_questions
+from .judge import judge
 from .report import report_data, write_reports
 from .runner import run_cases
 from .targets import EngineTarget, HttpTarget
@@ -37,6 +38,7 @@ class EvalOptions:
     concurrency: int = 4
     record: Path | None = None
     replay: Path | None = None
+    judge_runs: int = 0  # 0: no model judge
 
 
 def run_eval(options: EvalOptions) -> int:
@@ -56,7 +58,8 @@ async def _run(options: EvalOptions, articles, questions) -> int:
         target, about = await _target(options, stack)
         results = await run_cases(cases, target, options.concurrency, progress=sys.stderr.isatty())
         built = {r.article_id: await target.article(c.article) for r, c in zip(results, cases)}
-    metrics = aggregate(results)
+        judged = await _judge(options, results, target)
+    metrics = aggregate(results) | judged
     minima, maxima = load_thresholds(options.thresholds or default_thresholds(options))
     failed = failures(metrics, minima, maxima)
     about |= _versions(results)
@@ -92,6 +95,14 @@ async def _target(options: EvalOptions, stack: AsyncExitStack):
     where = "scripted model" if options.scripted else (
         f"replay of {options.replay}" if options.replay else "model endpoint")
     return EngineTarget(engine), about | {"target": f"in process, {where}"}
+
+
+async def _judge(options: EvalOptions, results, target) -> dict[str, float]:
+    """The model judge, when asked for and the target has a model to judge with."""
+    engine = getattr(target, "engine", None)
+    if not options.judge_runs or not hasattr(engine, "client"):
+        return {}
+    return await judge(results, engine.client, engine.model, options.judge_runs)
 
 
 def _http_client(options: EvalOptions):

@@ -32,6 +32,7 @@ class CaseResult:
     outputs: list[dict] = field(default_factory=list)
     latency_ms: float = 0.0
     error: str | None = None
+    judged: list[tuple[GoldenQuestion, dict]] = field(default_factory=list)  # for the judge
 
     def score(self, name: str, value: float) -> None:
         self.scores.setdefault(name, []).append(value)
@@ -84,6 +85,7 @@ async def _question_case(case: Case, target: Target, article: Article, result: C
     for turn in case.turns:
         history.append(ChatMessage(role="user", content=turn.question))
         output = await target.chat(article, list(history))
+        result.judged.append((turn, output))
         _score_turn(output, turn, article, result)
         _count_output(output, case, article, result)
         history.append(ChatMessage(role="assistant", content=turn.answer or NOT_SAID))
