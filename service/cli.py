@@ -7,6 +7,7 @@ import sys
 
 from .domain.article import Article
 from .domain.chat import GroundedAnswer
+from .domain.check import CheckedText
 from .domain.conversation import ChatMessage
 from .domain.engines.base import SummaryOptions
 from .domain.errors import DomainError
@@ -50,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--model", help="model name for the llm engine")
     ask.add_argument("--json", action="store_true", help="print the JSON response")
     ask.set_defaults(run=run_ask)
+    ver = commands.add_parser("verify", help="check a text against a source, claim by claim")
+    ver.add_argument("source", help="the source file (text, Markdown or HTML by its extension)")
+    ver.add_argument("text", help="the file with the text to check, or - for standard input")
+    ver.add_argument("--json", action="store_true", help="print the JSON response")
+    ver.set_defaults(run=run_verify)
     ev = commands.add_parser("eval", help="run the golden eval suite; exit 1 under thresholds")
     ev.add_argument("--engine", choices=["extractive", "llm"], default="extractive")
     ev.add_argument("--report", type=Path, default=Path("reports/eval"), metavar="DIR",
@@ -155,6 +161,35 @@ async def _with_article(args: argparse.Namespace, work) -> int:
     finally:
         await runtime.close()
     return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    text = (sys.stdin.buffer.read() if args.text == "-" else Path(args.text).read_bytes()).decode("utf-8")
+    runtime = build_runtime(load_settings().model_copy(update={"db": ":memory:"}))
+    try:
+        raw = Path(args.source).read_bytes().decode("utf-8")
+        fmt = _EXTENSIONS.get(Path(args.source).suffix.lower(), "text")
+        source = runtime.add_article(ArticleInput(text=raw, format=fmt))
+        result = runtime.check(source, text)
+    finally:
+        asyncio.run(runtime.close())
+    print(result.model_dump_json(indent=2) if args.json else render_checks(result))
+    return 0
+
+
+def render_checks(result: CheckedText, width: int = 60) -> str:
+    """A table: claim, verdict, support, the cited source sentence(s)."""
+    rows = [("claim", "verdict", "support", "cited sentence")]
+    for claim in result.claims:
+        cited = " / ".join(f"[{c.sentence_id}] {c.quote}" for c in claim.citations) or "-"
+        rows.append((claim.text, claim.verdict, f"{claim.support:.2f}", cited))
+    lines = [f"{_cut(a, width):{width}}  {b:11}  {c:7}  {_cut(d, width)}" for a, b, c, d in rows]
+    v = result.validation
+    return "\n".join(lines) + f"\n\n{v.supported} of {v.claims} claims supported ({v.status})"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def run_evals(args: argparse.Namespace) -> int:

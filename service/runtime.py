@@ -11,6 +11,7 @@ from .domain.engines.base import Engine, SummaryOptions
 from .domain.engines.extractive import ExtractiveEngine
 from .domain.engines.llm import LLMEngine
 from .domain.chat import Event, GroundedAnswer, answer, answer_events
+from .domain.check import CheckedText, check_text
 from .domain.conversation import ChatMessage
 from .domain.errors import EngineUnavailable, InvalidInput, LimitExceeded, NotFound
 from .domain.grounded import GroundedSummary
@@ -98,6 +99,13 @@ class Runtime:
         if len(messages) > limit:
             raise LimitExceeded("max_messages", limit,
                                 f"the conversation has {len(messages)} messages; the limit is {limit}")
+
+    def check(self, source: Article, text: str) -> CheckedText:
+        limit = self.settings.max_article_chars
+        if len(text) > limit:
+            raise LimitExceeded("max_article_chars", limit,
+                                f"the text has {len(text)} characters; the limit is {limit}")
+        return check_text(source, text)
 
     async def close(self) -> None:
         if self.model_client is not None:

@@ -48,3 +48,14 @@ def test_ask_without_a_question_chats_and_keeps_the_history(capsys, monkeypatch)
 def test_ask_from_stdin_needs_a_question(capsys):
     assert main(["ask", "-"]) == 2
     assert "give a question" in capsys.readouterr().err
+
+
+def test_verify_prints_a_table(capsys, tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text("The ferries will cost $18.4 million. The mayor resigned in protest.")
+    assert main(["verify", str(FIXTURES / "harbor-ferry.txt"), str(text)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["claim", "verdict", "support", "cited", "sentence"]
+    assert "supported" in lines[1] and "[8] The ferries will cost" in lines[1]
+    assert "unsupported" in lines[2]
+    assert lines[-1] == "1 of 2 claims supported (partial)"

@@ -13,7 +13,8 @@ from litestar.plugins.prometheus import PrometheusController
 from .. import __version__
 from ..runtime import Runtime, build_runtime
 from ..settings import Settings, load_settings
-from .controllers import ArticlesController, ChatController, SummariesController
+from .controllers import (ArticlesController, ChatController, SummariesController,
+                          VerifyController)
 from .observability import PROMETHEUS, RequestContext
 from .problems import EXCEPTION_HANDLERS
 
@@ -36,7 +37,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         return holder["runtime"]
 
     return Litestar(
-        route_handlers=[ArticlesController, SummariesController, ChatController, healthz, readyz,
+        route_handlers=[ArticlesController, SummariesController, ChatController, VerifyController,
+                        healthz, readyz,
                         PrometheusController],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         lifespan=[lifespan],

@@ -6,11 +6,12 @@ from litestar.params import FromPath, JSONBody
 
 from ..domain.article import Article
 from ..domain.chat import GroundedAnswer
+from ..domain.check import CheckedText
 from ..domain.grounded import GroundedSummary
-from ..runtime import Runtime
+from ..runtime import ArticleInput, Runtime
 from .problems import problem_responses
 from .streaming import event_stream
-from .schemas import ArticleIn, ChatRequest, SummaryRequest
+from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
 
 
 class ArticlesController(Controller):
@@ -78,3 +79,21 @@ class ChatController(Controller):
         events = runtime.chat_events(article, data.messages, data.engine, data.model)
         first = await anext(events)  # errors before the first event are plain problem details
         return event_stream(first, events)
+
+
+class VerifyController(Controller):
+    path = "/v1/verify"
+    tags = ["verify"]
+
+    @post("/", operation_id="verify", status_code=200,
+          responses=problem_responses(400, 404, 413, 415, 422),
+          summary="Check any text against a source",
+          description="Splits `text` into claims (sentences, and clauses joined by and/but); for "
+          "each, finds the source sentences that best support it (its citations, offsets into "
+          "the stored source's text), a support score and a verdict. The source is stored like "
+          "an article: its id is `source_id` in the response.")
+    async def create(self, data: JSONBody[VerifyRequest],
+                     runtime: NamedDependency[Runtime]) -> CheckedText:
+        source = runtime.article_for(
+            ArticleInput(text=data.source) if data.source is not None else None, data.source_id)
+        return runtime.check(source, data.text)

@@ -55,3 +55,20 @@ class ChatRequest(EngineChoice, ArticleRef):
         "user's question. Only the article is ever cited, never an assistant turn.")
     stream: bool = Field(False, description="Answer as text/event-stream; the last event, `done`, "
                          "carries the same JSON as the plain response.")
+
+
+class VerifyRequest(BaseModel):
+    """A text to check, and the source to check it against (inline, or a stored article's id)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = Field(None, min_length=1, description="The source text (plain text).")
+    source_id: str | None = Field(None, min_length=1, max_length=64,
+                                  description="The id of a stored article to use as the source.")
+    text: str = Field(min_length=1, description="Any text, from any model or person, to check.")
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.source is None) == (self.source_id is None):
+            raise ValueError("give exactly one of `source` and `source_id`")
+        return self
