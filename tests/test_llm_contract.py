@@ -65,7 +65,7 @@ def test_one_repair_fixes_what_it_can(llm_client, fake_model, ferry_text):
     assert all(c["verdict"] == "supported" for c in result["claims"])
     assert result["usage"]["llm_calls"] == 2
     repair_prompt = fake_model.model.requests[-1]["messages"][1]["content"]
-    assert "dragons" in repair_prompt and "is not in the cited sentences" in repair_prompt
+    assert "dragons" in repair_prompt and "is not in the cited text" in repair_prompt
 
 
 def test_unsupported_claims_can_be_dropped(llm_client, ferry_text):

@@ -89,7 +89,7 @@ def test_repair_is_asked_once_with_the_failures(ferry_text):
                    claims_json(("The ferries will cost $99 million.", [8])))
     result = _run(summarize(article, SummaryOptions(), LLMEngine(client, "m", context_tokens=8192)))
     assert len(client.calls) == 2
-    assert '"99" is not in the cited sentences' in client.calls[1][1]["content"]
+    assert '"99" is not in the cited text' in client.calls[1][1]["content"]
     assert result.validation.status == "failed" and result.usage.llm_calls == 2
 
 

@@ -10,7 +10,8 @@ from .grounded import Citation, Claim, Usage, Validation, validation_for
 from .retrieval import search
 from .verify import Support, check_support
 
-CANDIDATES = 5  # source sentences retrieved per claim before alignment
+CANDIDATES = 8  # source sentences retrieved per claim before alignment
+MAX_EVIDENCE = 3  # sentences cited for one claim at most
 
 
 class CheckedText(BaseModel):
@@ -38,20 +39,42 @@ def _check_claim(source: Article, text: str, start: int, end: int) -> Claim:
 
 
 def best_evidence(source: Article, claim: str) -> tuple[list[Sentence], Support]:
-    """The sentence, or pair of adjacent sentences, that supports the claim best."""
-    best: tuple[list[Sentence], Support] = ([], check_support(claim, []))
-    for group in _candidate_groups(source, claim):
-        support = check_support(claim, [s.text for s in group])
-        if support.score > best[1].score:
-            best = (group, support)
-    return best
+    """The few source sentences that together support the claim best.
+
+    Greedy: start from nothing, add the candidate sentence that most improves coverage (fewer of
+    the claim's numbers and names missing, then more of its words found), up to MAX_EVIDENCE
+    sentences, while it helps. A claim that joins facts from two places in the source needs
+    both places. Coverage only: the checks of polarity, certainty and speaker then judge the
+    chosen sentences, and cannot be argued away by adding more.
+    """
+    candidates = _candidates(source, claim)
+    chosen: list[Sentence] = []
+    best = check_support(claim, [])
+    while len(chosen) < MAX_EVIDENCE:
+        options = [(check_support(claim, _texts(chosen + [c])), c) for c in candidates
+                   if c not in chosen]
+        if not options:
+            break
+        support, sentence = max(options, key=lambda o: _rank(o[0]))
+        if chosen and _rank(support) <= _rank(best):
+            break
+        chosen, best = chosen + [sentence], support
+    return sorted(chosen, key=lambda s: s.id), best
 
 
-def _candidate_groups(source: Article, claim: str) -> list[list[Sentence]]:
+def _rank(support: Support) -> tuple[int, float]:
+    return (-len(support.missing_numbers) - len(support.missing_names), support.overlap)
+
+
+def _texts(sentences: list[Sentence]) -> list[str]:
+    return [s.text for s in sorted(sentences, key=lambda s: s.id)]
+
+
+def _candidates(source: Article, claim: str) -> list[Sentence]:
+    """Retrieved sentences and their neighbours, once each."""
     hits = [h.sentence for h in search(source, claim, limit=CANDIDATES)]
-    groups = [[s] for s in hits]
-    for sentence in hits:
-        for neighbour in (source.sentence(sentence.id - 1), source.sentence(sentence.id + 1)):
-            if neighbour is not None and neighbour.citable:
-                groups.append(sorted([sentence, neighbour], key=lambda s: s.id))
-    return groups
+    near = [source.sentence(s.id + step) for s in hits for step in (-1, 1)]
+    found: dict[int, Sentence] = {}
+    for sentence in hits + [n for n in near if n is not None and n.citable]:
+        found.setdefault(sentence.id, sentence)
+    return list(found.values())

@@ -55,9 +55,7 @@ def problems_of(draft: list[DraftClaim], claims: list[Claim]) -> list[str]:
             reasons.append("it cites no article sentence")
         else:
             support = check_support(claim.text, [c.quote for c in claim.citations])
-            reasons += [f'"{n}" is not in the cited sentences' for n in support.missing_numbers]
-            reasons += [f'the name "{n}" is not in the cited sentences' for n in support.missing_names]
-            if not (support.missing_numbers or support.missing_names):
-                reasons.append(f"the cited sentences support only {support.score:.0%} of its words")
+            reasons += support.reasons or [
+                f"the cited sentences support only {support.score:.0%} of its words"]
         problems.append(f'- Claim {number} "{claim.text}": ' + "; ".join(reasons))
     return problems

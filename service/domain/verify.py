@@ -1,9 +1,11 @@
-"""Verification, first version: does the cited text support the claim?
+"""Verification: does the cited text support the claim?
 
 support = share of the claim's content words (Porter stems) found in the cited text; in the
-spirit of ragas "faithfulness" counted per claim. Two vetoes that word overlap misses: every
-number in the claim, and every name (a capitalised word not opening the sentence), must appear
-in the cited text, or the claim is unsupported however high its overlap.
+spirit of ragas "faithfulness" counted per claim. Then the vetoes that word overlap misses: every
+name in the claim (a capitalised word not opening the sentence) must appear in the cited text,
+and none of the checks in checks.py may fire (numbers, negation, antonyms, modality, causal
+links, attribution). A vetoed claim is unsupported, its score capped at VETO_CAP, however high
+its overlap.
 """
 
 from dataclasses import dataclass, field
@@ -12,12 +14,13 @@ import re
 
 from nltk.stem.porter import PorterStemmer
 
+from .checks import CHECKS, numbers
+
 SUPPORT_THRESHOLD = 0.6
 # A claim caught by a veto scores at most this, so the score agrees with the verdict.
 VETO_CAP = 0.3
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+")
 STOPWORDS = frozenset("""a an the and or but if of at by for with about against between into through
 during before after above below to from up down in out on off over under again further then once
@@ -34,18 +37,23 @@ class Support:
     supported: bool
     missing_numbers: list[str] = field(default_factory=list)
     missing_names: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # every veto that fired, said plainly
+    overlap: float = 0.0  # the word overlap before any veto
 
 
 def check_support(claim: str, evidence: list[str]) -> Support:
     """Score `claim` against the cited passages taken together."""
     cited = " ".join(evidence)
-    score = _overlap(claim, cited)
-    missing_numbers = sorted(_numbers(claim) - _numbers(cited))
+    score = overlap = _overlap(claim, cited)
+    missing_numbers = sorted(numbers(claim) - numbers(cited))
     missing_names = sorted(_names(claim) - _words(cited))
-    if missing_numbers or missing_names:
+    reasons = [f'the name "{n}" is not in the cited text' for n in missing_names]
+    reasons += [reason for check in CHECKS for reason in check(claim, cited)] if cited else []
+    if reasons:
         score = min(score, VETO_CAP)
     return Support(score=round(score, 3), supported=score >= SUPPORT_THRESHOLD,
-                   missing_numbers=missing_numbers, missing_names=missing_names)
+                   missing_numbers=missing_numbers, missing_names=missing_names, reasons=reasons,
+                   overlap=overlap)
 
 
 def _overlap(claim: str, cited: str) -> float:
@@ -73,10 +81,6 @@ def _words(text: str) -> set[str]:
     """Lower-cased words, possessives also without their "'s" ("Tuesday's" holds "tuesday")."""
     words = {w.lower() for w in _WORD.findall(text.replace("’", "'"))}
     return words | {w[:-2] for w in words if w.endswith("'s")}
-
-
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 
 def _names(text: str) -> set[str]:

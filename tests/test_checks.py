@@ -1,0 +1,51 @@
+"""Each check of the verifier, with the cases where it must fire and where it must not."""
+
+import pytest
+
+from service.domain.checks import (antonym_flip, attribution_mismatch, modality_shift,
+                                   negation_flip, number_mismatch, unsupported_link)
+
+SOURCE = ("Mayor Ruth Okafor said the first ferry should carry passengers by June 2028. "
+          "Ticket prices rose 3 percent, and the council approved two new routes.")
+
+CASES = [
+    # (check, claim, fires)
+    (number_mismatch, "Ticket prices rose 4 percent.", True),
+    (number_mismatch, "The council approved five new routes.", True),
+    (number_mismatch, "The first ferry should run by June 2029.", True),
+    (number_mismatch, "The council approved 2 new routes.", False),  # digits for words
+    (number_mismatch, "Ticket prices rose three percent.", False),  # words for digits
+    (number_mismatch, "The council approved new routes.", False),
+    (negation_flip, "The council did not approve new routes.", True),
+    (negation_flip, "The council never approved the routes.", True),
+    (negation_flip, "The council approved two new routes.", False),
+    (antonym_flip, "Ticket prices fell 3 percent.", True),
+    (antonym_flip, "The council rejected two new routes.", True),
+    (antonym_flip, "Ticket prices rose 3 percent.", False),
+    (antonym_flip, "Prices went up after the council approved routes.", False),  # no opposite cited
+    (modality_shift, "The first ferry will carry passengers by June 2028.", True),
+    (modality_shift, "The council may approve two new routes.", True),
+    (modality_shift, "Okafor said the first ferry should carry passengers by June 2028.", False),
+    (modality_shift, "Ticket prices rose 3 percent.", False),
+    (unsupported_link, "Ticket prices rose 3 percent because the council approved new routes.", True),
+    (unsupported_link, "Ticket prices rose 3 percent and the council approved new routes.", False),
+    (attribution_mismatch, "Councilman Dev Prakash said the first ferry should sail by June 2028.", True),
+    (attribution_mismatch, "Okafor said the first ferry should carry passengers by June 2028.", False),
+    (attribution_mismatch, "The first ferry should carry passengers by June 2028.", False),
+]
+
+
+@pytest.mark.parametrize(("check", "claim", "fires"), CASES,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
+def test_check(check, claim, fires):
+    assert bool(check(claim, SOURCE)) is fires
+
+
+@pytest.mark.parametrize(("claim", "source", "fires"), [
+    ('"It scared me," Ibarra-Stone said.', '"It scared me," Ibarra-Stone said after the race.', False),
+    ('"It scared me," Okafor said.', '"It scared me," Ibarra-Stone said after the race.', True),
+    ('"It scared me," Okafor said.', 'Okafor finished second. "It scared me," he said.', True),
+    ('"It scared me," Okafor said.', '"It scared me," said Ruth Okafor.', False),
+], ids=["hyphenated-name", "other-speaker", "pronoun-speaker-elsewhere", "said-before-name"])
+def test_attribution_needs_the_speaker_in_the_quoting_sentence(claim, source, fires):
+    assert bool(attribution_mismatch(claim, source)) is fires
