@@ -7,7 +7,8 @@ other folds of sources), recall of supported claims, ROC AUC, each fold's thresh
 accuracy per category of claim.
 """
 
-from service.evals.verifier_eval import evaluate_verifier, score_claims
+from service.domain.verify import SUPPORT_THRESHOLD
+from service.evals.verifier_eval import best_threshold, evaluate_verifier, score_claims
 
 
 def main() -> None:
@@ -21,6 +22,9 @@ def main() -> None:
         print(f"{metric:22}{report['verifier'][metric]:10.3f}{report['baseline'][metric]:10.3f}")
     for name in ("verifier", "baseline"):
         print(f"{name} fold thresholds: {', '.join(f'{t:.3f}' for t in report[name]['fold_thresholds'])}")
+    fitted = best_threshold([r.verifier for r in rows], [r.supported for r in rows])
+    print(f"verifier threshold fitted on all rows: {fitted:.3f} "
+          f"(the service's SUPPORT_THRESHOLD: {SUPPORT_THRESHOLD})")
     print(f"\n{'category':16}{'verifier':>10}{'baseline':>10}")
     for category, accuracy in report["verifier"]["per_category"].items():
         print(f"{category:16}{accuracy:10.3f}{report['baseline']['per_category'][category]:10.3f}")

@@ -16,6 +16,7 @@ CASES = [
     (number_mismatch, "The council approved 2 new routes.", False),  # digits for words
     (number_mismatch, "Ticket prices rose three percent.", False),  # words for digits
     (number_mismatch, "The council approved new routes.", False),
+    (number_mismatch, "Ticket prices rose 2,031 percent.", False),  # 2028 + 3: a derived figure
     (negation_flip, "The council did not approve new routes.", True),
     (negation_flip, "The council never approved the routes.", True),
     (negation_flip, "The council approved two new routes.", False),
@@ -24,7 +25,7 @@ CASES = [
     (antonym_flip, "Ticket prices rose 3 percent.", False),
     (antonym_flip, "Prices went up after the council approved routes.", False),  # no opposite cited
     (modality_shift, "The first ferry will carry passengers by June 2028.", True),
-    (modality_shift, "The council may approve two new routes.", True),
+    (modality_shift, "The council may approve two new routes.", False),  # weaker, not wrong
     (modality_shift, "Okafor said the first ferry should carry passengers by June 2028.", False),
     (modality_shift, "Ticket prices rose 3 percent.", False),
     (unsupported_link, "Ticket prices rose 3 percent because the council approved new routes.", True),

@@ -8,7 +8,7 @@ from .article import Article, Sentence
 from .claim_split import split_claims
 from .grounded import Citation, Claim, Usage, Validation, validation_for
 from .retrieval import search
-from .verify import Support, check_support
+from .verify import Support, check_support, coverage
 
 CANDIDATES = 8  # source sentences retrieved per claim before alignment
 MAX_EVIDENCE = 3  # sentences cited for one claim at most
@@ -49,21 +49,22 @@ def best_evidence(source: Article, claim: str) -> tuple[list[Sentence], Support]
     """
     candidates = _candidates(source, claim)
     chosen: list[Sentence] = []
-    best = check_support(claim, [])
+    best = (1, -1.0)
     while len(chosen) < MAX_EVIDENCE:
-        options = [(check_support(claim, _texts(chosen + [c])), c) for c in candidates
-                   if c not in chosen]
+        options = [(_rank(claim, chosen + [c]), c) for c in candidates if c not in chosen]
         if not options:
             break
-        support, sentence = max(options, key=lambda o: _rank(o[0]))
-        if chosen and _rank(support) <= _rank(best):
+        rank, sentence = max(options, key=lambda o: o[0])
+        if chosen and rank <= best:
             break
-        chosen, best = chosen + [sentence], support
-    return sorted(chosen, key=lambda s: s.id), best
+        chosen, best = chosen + [sentence], rank
+    chosen.sort(key=lambda s: s.id)
+    return chosen, check_support(claim, [s.text for s in chosen])
 
 
-def _rank(support: Support) -> tuple[int, float]:
-    return (-len(support.missing_numbers) - len(support.missing_names), support.overlap)
+def _rank(claim: str, sentences: list[Sentence]) -> tuple[int, float]:
+    missing, overlap = coverage(claim, _texts(sentences))
+    return -missing, overlap
 
 
 def _texts(sentences: list[Sentence]) -> list[str]:

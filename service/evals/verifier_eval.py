@@ -56,9 +56,16 @@ def balanced_accuracy(labels: list[bool], predicted: list[bool]) -> float:
     return sum(rates) / len(rates) if rates else 0.0
 
 
+TIE = 0.005  # balanced accuracies closer than this are one or two claims apart: a tie
+
+
 def best_threshold(scores: list[float], labels: list[bool]) -> float:
+    """The strictest threshold whose balanced accuracy ties with the best: calling an
+    unsupported claim supported is the costlier mistake."""
     candidates = sorted(set(scores)) + [1.01]
-    return max(candidates, key=lambda t: balanced_accuracy(labels, [s >= t for s in scores]))
+    accuracy = {t: balanced_accuracy(labels, [s >= t for s in scores]) for t in candidates}
+    best = max(accuracy.values())
+    return max(t for t, value in accuracy.items() if value >= best - TIE)
 
 
 def cross_validated(rows: list[Scored], field: str) -> tuple[list[bool], list[float]]:
