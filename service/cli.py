@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("source", help="the source file (text, Markdown or HTML by its extension)")
     ver.add_argument("text", help="the file with the text to check, or - for standard input")
     ver.add_argument("--json", action="store_true", help="print the JSON response")
+    ver.add_argument("--judge", action="store_true", help="also have the model judge each claim")
     ver.set_defaults(run=run_verify)
     ev = commands.add_parser("eval", help="run the golden eval suite; exit 1 under thresholds")
     ev.add_argument("--engine", choices=["extractive", "llm"], default="extractive")
@@ -165,16 +166,12 @@ async def _with_article(args: argparse.Namespace, work) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     text = (sys.stdin.buffer.read() if args.text == "-" else Path(args.text).read_bytes()).decode("utf-8")
-    runtime = build_runtime(load_settings().model_copy(update={"db": ":memory:"}))
-    try:
-        raw = Path(args.source).read_bytes().decode("utf-8")
-        fmt = _EXTENSIONS.get(Path(args.source).suffix.lower(), "text")
-        source = runtime.add_article(ArticleInput(text=raw, format=fmt))
-        result = runtime.check(source, text)
-    finally:
-        asyncio.run(runtime.close())
-    print(result.model_dump_json(indent=2) if args.json else render_checks(result))
-    return 0
+    args.file, args.format = args.source, None
+
+    async def verify(runtime: Runtime, source: Article) -> None:
+        result = await runtime.check(source, text, judge=args.judge or None)
+        print(result.model_dump_json(indent=2) if args.json else render_checks(result))
+    return asyncio.run(_with_article(args, verify))
 
 
 def render_checks(result: CheckedText, width: int = 60) -> str:

@@ -28,6 +28,7 @@ MODES = {
     "unsupported": "claims facts the article does not hold, citing real sentences",
     "fixable": "unsupported at first; the repair answer is good",
     "malformed": "answers text that is not JSON",
+    "contrarian": "as good, but as a claim judge it says the opposite of what it should",
     "truncated": "stops mid-JSON with finish_reason length",
     "refuse": "refuses (message.refusal, no content)",
     "empty": "returns no choices",
@@ -94,6 +95,8 @@ def _answer(mode: str, prompt: str) -> dict:
     lines = [(int(i), t) for i, t in _LINE.findall(prompt)]
     if task == "condense":
         return {"question": " ".join(q for q in _QUESTION.findall(prompt))}
+    if task == "verify":
+        return {"verdicts": _verdicts(mode, prompt)}
     if task == "judge":
         golden = m.group(1).lower() if (m := re.search(r"^Golden answer: (.*)$", prompt, re.M)) else "?"
         graded = m.group(1).lower() if (m := re.search(r"^Answer to grade: (.*)$", prompt, re.M)) else ""
@@ -105,6 +108,20 @@ def _answer(mode: str, prompt: str) -> dict:
     if best is None:
         return {"answerable": False, "explanation": "The article does not cover this.", "claims": []}
     return {"answerable": True, "explanation": "", "claims": _claims(mode, task, [best], lines)}
+
+
+def _verdicts(mode: str, prompt: str) -> list[dict]:
+    """Supported when half the claim's longer words are in its cited sentences ("contrarian"
+    says the opposite)."""
+    verdicts = []
+    for number, claim, cited in re.findall(r"^Claim (\d+): (.*)\nCited sentences:\n((?:  .*\n?)*)",
+                                          prompt, re.MULTILINE):
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", claim)}
+        found = words & {w.lower() for w in re.findall(r"[A-Za-z]{4,}", cited)}
+        supported = bool(words) and len(found) >= len(words) / 2
+        verdicts.append({"claim": int(number), "supported": supported != (mode == "contrarian"),
+                         "reason": "scripted"})
+    return verdicts
 
 
 def _best_line(lines: list[tuple[int, str]], question: str) -> tuple[int, str] | None:

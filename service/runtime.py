@@ -11,7 +11,7 @@ from .domain.engines.base import Engine, SummaryOptions
 from .domain.engines.extractive import ExtractiveEngine
 from .domain.engines.llm import LLMEngine
 from .domain.chat import Event, GroundedAnswer, answer, answer_events
-from .domain.check import CheckedText, check_text
+from .domain.check import CheckedText, check_text, check_text_with_judge
 from .domain.conversation import ChatMessage
 from .domain.errors import EngineUnavailable, InvalidInput, LimitExceeded, NotFound
 from .domain.grounded import GroundedSummary
@@ -100,12 +100,19 @@ class Runtime:
             raise LimitExceeded("max_messages", limit,
                                 f"the conversation has {len(messages)} messages; the limit is {limit}")
 
-    def check(self, source: Article, text: str) -> CheckedText:
+    async def check(self, source: Article, text: str, judge: bool | None = None,
+                    model: str | None = None) -> CheckedText:
         limit = self.settings.max_article_chars
         if len(text) > limit:
             raise LimitExceeded("max_article_chars", limit,
                                 f"the text has {len(text)} characters; the limit is {limit}")
-        return check_text(source, text)
+        if not (self.settings.verify_judge if judge is None else judge):
+            return check_text(source, text)
+        if self.model_client is None:
+            raise EngineUnavailable("a model judge needs a model endpoint"
+                                    " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")
+        return await check_text_with_judge(source, text, self.model_client,
+                                           model or self.settings.llm_model)
 
     async def close(self) -> None:
         if self.model_client is not None:

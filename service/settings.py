@@ -27,6 +27,9 @@ class Settings(BaseSettings):
         None, ge=1024, description="The model's context size in tokens (default: from a table "
         "of known models, else 8192).")
     llm_output_tokens: int = Field(1024, ge=64, description="Tokens reserved for each answer.")
+    verify_judge: bool = Field(False, description="POST /v1/verify asks the model to judge "
+                               "claims by default (needs a model endpoint; a request's `judge` "
+                               "overrides).")
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024, description="Largest request body (413).")
     max_article_chars: int = Field(
         1_000_000, ge=1, description="Longest article, in characters after normalization (422).")

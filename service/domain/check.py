@@ -7,6 +7,8 @@ from pydantic import BaseModel
 from .article import Article, Sentence
 from .claim_split import split_claims
 from .grounded import Citation, Claim, Usage, Validation, validation_for
+from .judge import judge_claims
+from .model import ModelClient
 from .retrieval import search
 from .verify import Support, check_support, coverage
 
@@ -21,12 +23,24 @@ class CheckedText(BaseModel):
     validation: Validation
     usage: Usage
     engine: str = "offline"
+    model: str | None = None
 
 
 def check_text(source: Article, text: str) -> CheckedText:
     claims = [_check_claim(source, text, start, end) for start, end in split_claims(text)]
     return CheckedText(source_id=source.id, text=text, claims=claims,
                        validation=validation_for(claims, []), usage=Usage())
+
+
+async def check_text_with_judge(source: Article, text: str, client: ModelClient,
+                                model: str) -> CheckedText:
+    """The offline check, then a model's verdict on each claim against its citations."""
+    checked = check_text(source, text)
+    usage = Usage()
+    claims = await judge_claims(checked.claims, client, model, usage)
+    return checked.model_copy(update={"claims": claims, "usage": usage, "engine": "llm-judge",
+                                      "model": model,
+                                      "validation": validation_for(claims, [])})
 
 
 def _check_claim(source: Article, text: str, start: int, end: int) -> Claim:

@@ -86,14 +86,16 @@ class VerifyController(Controller):
     tags = ["verify"]
 
     @post("/", operation_id="verify", status_code=200,
-          responses=problem_responses(400, 404, 413, 415, 422),
+          responses=problem_responses(400, 404, 413, 415, 422, 502, 503, 504),
           summary="Check any text against a source",
           description="Splits `text` into claims (sentences, and clauses joined by and/but); for "
           "each, finds the source sentences that best support it (its citations, offsets into "
           "the stored source's text), a support score and a verdict. The source is stored like "
-          "an article: its id is `source_id` in the response.")
+          "an article: its id is `source_id` in the response. With `judge: true` a model also "
+          "judges each claim against its citations; offline proofs of error (a number or name "
+          "absent from the cited text) stand whatever it says.")
     async def create(self, data: JSONBody[VerifyRequest],
                      runtime: NamedDependency[Runtime]) -> CheckedText:
         source = runtime.article_for(
             ArticleInput(text=data.source) if data.source is not None else None, data.source_id)
-        return runtime.check(source, data.text)
+        return await runtime.check(source, data.text, data.judge, data.model)

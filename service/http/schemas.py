@@ -66,6 +66,9 @@ class VerifyRequest(BaseModel):
     source_id: str | None = Field(None, min_length=1, max_length=64,
                                   description="The id of a stored article to use as the source.")
     text: str = Field(min_length=1, description="Any text, from any model or person, to check.")
+    judge: bool | None = Field(None, description="Also have the model judge each claim (needs a "
+                               "model endpoint); default: the server's FOOTNOTED_VERIFY_JUDGE.")
+    model: str | None = Field(None, max_length=200, description="Model for the judge.")
 
     @model_validator(mode="after")
     def _one_source(self):

@@ -1,0 +1,59 @@
+"""A model as judge of claims against their cited sentences (POST /v1/verify with a judge).
+
+The model's verdict decides, except where an offline check has proved the claim wrong (a number
+or name absent from the cited text): those vetoes stand whatever the model says.
+"""
+
+from pydantic import BaseModel, Field
+
+from .engines.llm import parse_json
+from .grounded import Claim, Usage
+from .model import ModelClient
+from .prompts import load_prompt
+from .verify import check_support
+
+VERDICTS_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["verdicts"],
+    "properties": {"verdicts": {"type": "array", "items": {
+        "type": "object", "additionalProperties": False,
+        "required": ["claim", "supported", "reason"],
+        "properties": {"claim": {"type": "integer"}, "supported": {"type": "boolean"},
+                       "reason": {"type": "string"}}}}},
+}
+
+
+class ModelVerdict(BaseModel):
+    claim: int
+    supported: bool
+    reason: str = Field("", max_length=1000)
+
+
+class ModelVerdicts(BaseModel):
+    verdicts: list[ModelVerdict]
+
+
+async def judge_claims(claims: list[Claim], client: ModelClient, model: str,
+                       usage: Usage) -> list[Claim]:
+    """The claims with the model's verdicts, offline proofs of error kept."""
+    if not claims:
+        return claims
+    listing = "\n\n".join(_listing(number, claim) for number, claim in enumerate(claims, start=1))
+    completion = await client.complete_json(
+        model=model, messages=load_prompt("verify").messages(claims=listing),
+        schema_name="verdicts", schema=VERDICTS_SCHEMA, max_tokens=64 + 96 * len(claims))
+    usage.add(Usage(prompt_tokens=completion.prompt_tokens,
+                    completion_tokens=completion.completion_tokens, llm_calls=1))
+    said = {v.claim: v.supported for v in parse_json(completion.text, ModelVerdicts).verdicts}
+    return [_decide(number, claim, said) for number, claim in enumerate(claims, start=1)]
+
+
+def _listing(number: int, claim: Claim) -> str:
+    cited = "\n".join(f"  - {c.quote}" for c in claim.citations) or "  (nothing cited)"
+    return f"Claim {number}: {claim.text}\nCited sentences:\n{cited}"
+
+
+def _decide(number: int, claim: Claim, said: dict[int, bool]) -> Claim:
+    offline = check_support(claim.text, [c.quote for c in claim.citations])
+    proven_wrong = bool(offline.missing_numbers or offline.missing_names) or not claim.citations
+    supported = said.get(number, False) and not proven_wrong
+    return claim.model_copy(update={"verdict": "supported" if supported else "unsupported"})
