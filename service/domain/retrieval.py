@@ -2,17 +2,64 @@
 
 Also an IDF-weighted coverage score, the share of the question's content words that a sentence
 holds: unlike a BM25 score it compares across questions, so one threshold can decide abstention.
+
+Words are compared as readers compare them: "Lang's" is "Lang", "bought" is "buy" (Porter
+stemming alone keeps possessives and irregular verb forms apart).
 """
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 import math
+import re
 
 import bm25s
+from nltk.stem.porter import PorterStemmer
 import numpy as np
 
 from .article import Article, Sentence
-from .verify import content_stems, content_words
+from .verify import STOPWORDS
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
+_POSSESSIVE = re.compile(r"['’]s\b")
+# Past forms that stemming leaves apart from their base; forms that are as often another word
+# ("ground", "wound", "bound", "lay" for "lie") are left out.
+_IRREGULAR = """arise:arose,arisen awake:awoke,awoken bear:bore,borne beat:beaten become:became
+begin:began,begun bend:bent bite:bit,bitten bleed:bled blow:blew,blown
+break:broke,broken breed:bred bring:brought build:built burn:burnt buy:bought catch:caught
+choose:chose,chosen come:came creep:crept deal:dealt dig:dug draw:drew,drawn
+dream:dreamt drink:drank,drunk drive:drove,driven eat:ate,eaten fall:fell,fallen feed:fed
+feel:felt fight:fought find:found flee:fled fly:flew,flown forbid:forbade,forbidden
+forget:forgot,forgotten forgive:forgave,forgiven freeze:froze,frozen get:got,gotten
+give:gave,given go:went,gone grow:grew,grown hang:hung hear:heard hide:hid,hidden
+hold:held keep:kept know:knew,known lay:laid lead:led leave:left lend:lent
+light:lit lose:lost make:made mean:meant meet:met pay:paid prove:proven
+ride:rode,ridden ring:rang,rung rise:rose,risen run:ran seek:sought sell:sold
+send:sent shake:shook,shaken shine:shone shoot:shot show:shown shrink:shrank,shrunk
+sing:sang,sung sink:sank,sunk sit:sat sleep:slept slide:slid speak:spoke,spoken
+spend:spent spin:spun spring:sprang,sprung stand:stood steal:stole,stolen
+stick:stuck sting:stung strike:struck swear:swore,sworn sweep:swept swim:swam,swum swing:swung
+take:took,taken teach:taught tear:tore,torn tell:told think:thought throw:threw,thrown
+understand:understood wake:woke,woken wear:wore,worn weep:wept win:won
+withdraw:withdrew,withdrawn write:wrote,written"""
+_BASE_FORM = {form: pair.split(":")[0] for pair in _IRREGULAR.split()
+              for form in pair.split(":")[1].split(",")}
+
+
+def content_words(text: str) -> list[str]:
+    """Porter stems of the words that carry content, in order, repeats kept; a possessive is
+    its noun and an irregular verb form its base."""
+    words = (w.lower() for w in _WORD.findall(_POSSESSIVE.sub("", text)))
+    return [_stem(_BASE_FORM.get(w, w)) for w in words if w not in STOPWORDS]
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
+_STEMMER = PorterStemmer()
 
 
 QUESTION_STEMS = frozenset(content_words(
@@ -21,6 +68,8 @@ QUESTION_STEMS = frozenset(content_words(
 CONTEXT_WEIGHT = 0.3  # the most context can add, as a share of the best own score
 _UNSEEN = "\x00unseen"  # the weight of a query word the article never uses
 _INDEX_CACHE_SIZE = 64
+# Names in earlier turns: what "she" in "Which firm is she with?" stands for.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?")
 
 
 @dataclass(frozen=True)
@@ -44,7 +93,8 @@ def search(article: Article, question: str, context: str = "", limit: int = 5) -
     `context` (earlier turns) only breaks near-ties between sentences that match the question's
     own words, so "What did he warn about?" finds the warning, not the sentence naming "he"; it
     leads the search only when the question has no words of its own ("And then?"). Coverage
-    counts the question's own words (the context's when it has none).
+    counts the question's own words (the context's when it has none), or with them the names of
+    the earlier turns when that covers more ("Which firm is she with?" after "D. L. Marsh").
     """
     index = _index(article)
     own = query_words(question)
@@ -54,7 +104,9 @@ def search(article: Article, question: str, context: str = "", limit: int = 5) -
     scores = _steered(_scores(index, own), _scores(index, extra))
     ranked = sorted(range(len(index.sentences)), key=lambda i: -scores[i])[:limit]
     covered = set(own or extra)
-    return [Hit(index.sentences[i], float(scores[i]), _coverage(covered, index.stems[i], index.idf))
+    queries = [covered, covered | set(content_words(" ".join(_NAME.findall(context))))]
+    return [Hit(index.sentences[i], float(scores[i]),
+                max(_coverage(q, index.stems[i], index.idf) for q in queries))
             for i in ranked if scores[i] > 0]
 
 
@@ -90,20 +142,22 @@ def _index(article: Article) -> _Index:
 
 
 def _build_index(article: Article) -> _Index:
-    sentences = [s for s in article.sentences if not s.furniture]
+    sentences = [s for s in article.sentences if s.citable]
     tokens = [content_words(s.text) or ["\x00"] for s in sentences]  # bm25s wants no empty doc
     retriever = bm25s.BM25()
     if sentences:
         retriever.index(tokens, show_progress=False)
-    stems = [content_stems(s.text) for s in sentences]
+    stems = [set(t) for t in tokens]
     n = len(sentences)
     df: dict[str, int] = {}
     for bag in stems:
         for w in bag:
             df[w] = df.get(w, 0) + 1
-    # A query word the article never uses weighs more than the rarest one: missing it matters.
     idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
-    idf[_UNSEEN] = math.log(2 * (n + 1))
+    # A query word the article never uses is most often the reader's own paraphrase, not the
+    # missing fact: it weighs like a common word (weighing it like the rarest one cost more
+    # answers than it saved abstentions, bench/abstention.py).
+    idf[_UNSEEN] = math.log(2 * (n + 1)) / 4
     return _Index(sentences, retriever, idf, stems)
 
 

@@ -31,10 +31,15 @@ REDUNDANCY = 0.6  # cosine above which a sentence repeats one already chosen
 MIN_WORDS = 6
 # An answer sentence must hold this share of the question's content words (IDF-weighted), or
 # the engine abstains; calibrated on the golden questions by bench/abstention.py.
-ANSWER_THRESHOLD = 0.15
+ANSWER_THRESHOLD = 0.25
+# ... and this share of what the sentence most about the question holds: when that sentence
+# lacks the expected answer type, a weaker one that happens to hold a number or a name is
+# usually a near miss, not the answer.
+RELATIVE_COVERAGE = 0.7
 # A second sentence joins the answer when it covers the question almost as well as the first.
 SECOND_SENTENCE = 0.9
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+_LIST_ITEM = re.compile(r"[-•*]\s")
 
 
 class ExtractiveEngine:
@@ -71,35 +76,28 @@ def answer_hits(article: Article, messages: list[ChatMessage],
                 threshold: float = ANSWER_THRESHOLD) -> list[Hit]:
     """The best-supported sentences for the question, or none when none covers it enough.
 
-    A follow-up is searched together with the recent turns (assistant turns only steer the
-    search: what is cited is always an article sentence).
+    An answer sentence gives the answer type the question expects (answer_types.gives) and
+    covers at least `threshold` of the question, and RELATIVE_COVERAGE of what the sentence
+    most about it covers. A follow-up is searched together with the recent turns (assistant
+    turns only steer the search: what is cited is always an article sentence).
     """
     question = question_of(messages)
     context = " ".join(m.content for m in recent_turns(messages)) if is_follow_up(messages) else ""
     kind = expected_type(question)
-    found = search(article, question, context, limit=CANDIDATES)
+    found = [h for h in search(article, question, context, limit=len(article.sentences))
+             if _can_answer(h.sentence.text)]
     if not found:
         return []
-    best = max(h.coverage for h in found)
-    if RANK_BY_COVERAGE:
-        found = sorted(found, key=lambda h: -h.coverage)
-    hits = [h for h in found
-            if h.coverage >= threshold and h.coverage >= RELATIVE * best and _answerable_text(h.sentence.text)
-            and gives(h.sentence.text, kind, question)]
+    floor = max(threshold, RELATIVE_COVERAGE * max(h.coverage for h in found))
+    hits = [h for h in found if h.coverage >= floor and gives(h.sentence.text, kind, question)]
     if not hits:
         return []
     return [hits[0]] + [h for h in hits[1:2] if h.coverage >= SECOND_SENTENCE * hits[0].coverage]
 
 
-CANDIDATES = 5
-RELATIVE = 0.0
-RANK_BY_COVERAGE = False
-LIST_ITEMS = False
-_LIST_ITEM = re.compile(r"^[-•*]\s")
-
-
-def _answerable_text(text: str) -> bool:
-    return bool(_ENDS_SENTENCE.search(text) or (LIST_ITEMS and _LIST_ITEM.search(text)))
+def _can_answer(text: str) -> bool:
+    """A sentence or a list item; not a heading or a byline (no final stop)."""
+    return bool(_ENDS_SENTENCE.search(text) or _LIST_ITEM.match(text))
 
 
 def choose_sentences(article: Article, count: int) -> list[Sentence]:
