@@ -65,3 +65,17 @@ def test_a_call_missing_from_the_recording_fails_its_case(tmp_path):
                  "--report", str(tmp_path / "r")])
     assert code == 1
     assert json.loads((tmp_path / "r" / "report.json").read_text())["metrics"]["error_rate"] == 1.0
+
+
+def test_eval_against_a_running_server(tmp_path, settings):
+    from service.fake_model import BackgroundServer
+    from service.http.app import create_app
+
+    (tmp_path / "none.toml").write_text("[maxima]\nerror_rate = 0.0\n")
+    with BackgroundServer(create_app(settings)) as server:
+        code = main(["eval", "--base-url", server.url, "--engine", "extractive", "--cases",
+                     "millbrook-bridge-vote-*", "--thresholds", str(tmp_path / "none.toml"),
+                     "--report", str(tmp_path / "r")])
+    data = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert code == 0 and data["target"] == server.url and len(data["cases"]) == 15
+    assert data["metrics"]["citation_validity"] == 1.0
