@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     verify_judge: bool = Field(False, description="POST /v1/verify asks the model to judge "
                                "claims by default (needs a model endpoint; a request's `judge` "
                                "overrides).")
+    api_keys: SecretStr | None = Field(
+        None, description="Comma-separated API keys; when set, every /v1 route needs "
+        "`Authorization: Bearer <key>` (health, readiness, metrics and docs stay open).")
+    rate_limit_per_minute: int = Field(
+        120, ge=1, description="Requests a minute per API key (token bucket; 429 above).")
+    rate_limit_burst: int = Field(30, ge=1, description="Requests a key may make at once.")
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024, description="Largest request body (413).")
     max_article_chars: int = Field(
         1_000_000, ge=1, description="Longest article, in characters after normalization (422).")
@@ -41,6 +47,11 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         """An endpoint or a key makes the `llm` engine available (and the default)."""
         return bool(self.llm_base_url or self.llm_api_key)
+
+    @property
+    def api_key_list(self) -> list[str]:
+        keys = self.api_keys.get_secret_value() if self.api_keys else ""
+        return [k.strip() for k in keys.split(",") if k.strip()]
 
     @property
     def default_engine(self) -> str:

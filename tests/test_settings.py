@@ -26,6 +26,9 @@ def test_settings_are_read_when_asked_not_at_import(monkeypatch):
     assert settings.db == "/tmp/elsewhere.db" and settings.llm_timeout_s == 5.0
 
 
-def test_the_api_key_never_prints(monkeypatch):
+def test_keys_never_print(monkeypatch):
     monkeypatch.setenv("FOOTNOTED_LLM_API_KEY", "sk-secret")
-    assert "sk-secret" not in repr(load_settings())
+    monkeypatch.setenv("FOOTNOTED_API_KEYS", "client-secret-1,client-secret-2")
+    settings = load_settings()
+    assert "sk-secret" not in repr(settings) and "client-secret" not in repr(settings)
+    assert settings.api_key_list == ["client-secret-1", "client-secret-2"]

@@ -17,6 +17,7 @@ from .controllers import (ArticlesController, ChatController, SummariesControlle
                           VerifyController)
 from .observability import PROMETHEUS, RequestContext
 from .problems import EXCEPTION_HANDLERS
+from .security import Gate, require_api_key
 
 JSON_TYPES = ("application/json", "application/problem+json")
 
@@ -47,7 +48,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # logging is configured once by `footnoted serve`
         middleware=[RequestContext(), PROMETHEUS.middleware],
         request_max_body_size=settings.max_body_bytes,
-        state=State({"max_body_bytes": settings.max_body_bytes}),
+        state=State({"max_body_bytes": settings.max_body_bytes,
+                     "gate": Gate(settings.api_key_list, settings.rate_limit_per_minute,
+                                  settings.rate_limit_burst)}),
+        guards=[require_api_key],
         openapi_config=OpenAPIConfig(
             title="footnoted", version=__version__, path="/docs",
             description="Summaries and answers whose every sentence cites checked article spans.",

@@ -27,7 +27,7 @@ _DOMAIN = {
     ModelBadOutput: (502, "model-bad-output", "Model answer unusable"),
 }
 DEFAULT_RETRY_AFTER_S = 1
-_HTTP_SLUGS = {400: "invalid-request", 404: "not-found", 405: "method-not-allowed",
+_HTTP_SLUGS = {400: "invalid-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed",
                413: "body-too-large", 415: "unsupported-media-type", 429: "rate-limited"}
 
 

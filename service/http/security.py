@@ -1,0 +1,82 @@
+"""Optional API keys and per-key rate limits for the /v1 routes (health, metrics, docs open).
+
+Keys are kept only as SHA-256 digests and compared in constant time (hmac.compare_digest
+against every stored digest, so timing tells nothing about which or how much matched).
+"""
+
+from dataclasses import dataclass, field
+import hashlib
+import hmac
+import math
+import time
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.handlers.base import BaseRouteHandler
+
+PROTECTED_PREFIX = "/v1/"
+
+
+def digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
+
+
+@dataclass
+class TokenBucket:
+    """`rate` tokens a second, up to `capacity`; each request takes one."""
+
+    rate: float
+    capacity: float
+    tokens: float = -1.0
+    stamp: float = field(default_factory=time.monotonic)
+
+    def take(self, now: float) -> float:
+        """0 when the request may go; else the seconds until a token is there."""
+        if self.tokens < 0:
+            self.tokens = self.capacity
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+class Gate:
+    """Who may call /v1, and how often."""
+
+    def __init__(self, keys: list[str], per_minute: int, burst: int) -> None:
+        self.digests = [digest(k) for k in keys]
+        self.rate, self.burst = per_minute / 60.0, float(burst)
+        self.buckets: dict[bytes, TokenBucket] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.digests)
+
+    def identify(self, authorization: str | None) -> bytes:
+        """The caller's key digest; NotAuthorizedException when there is no valid key."""
+        scheme, _, token = (authorization or "").partition(" ")
+        presented = digest(token.strip()) if scheme.lower() == "bearer" else b""
+        known = False
+        for stored in self.digests:  # every digest compared: constant time
+            known |= hmac.compare_digest(presented, stored)
+        if not known:
+            raise NotAuthorizedException(detail="send a valid API key: Authorization: Bearer <key>",
+                                         headers={"WWW-Authenticate": "Bearer"})
+        return presented
+
+    def admit(self, caller: bytes) -> None:
+        bucket = self.buckets.setdefault(caller, TokenBucket(self.rate, self.burst))
+        wait = bucket.take(time.monotonic())
+        if wait > 0:
+            raise TooManyRequestsException(
+                detail=f"rate limit: {self.rate * 60:g} requests a minute per key",
+                headers={"Retry-After": str(math.ceil(wait))})
+
+
+def require_api_key(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """A Litestar guard: /v1 routes need a key when keys are configured."""
+    gate: Gate = connection.app.state.gate
+    if gate.enabled and connection.url.path.startswith(PROTECTED_PREFIX):
+        gate.admit(gate.identify(connection.headers.get("authorization")))
