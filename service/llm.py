@@ -6,12 +6,14 @@ domain errors; the HTTP layer turns those into problem details.
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 import logging
 
 import httpx2
 import openai
 from openai import AsyncOpenAI
 
+from .breaker import CircuitBreaker
 from .domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
 from .domain.model import Completion
 from .domain.tokens import tokenizer_for
@@ -43,34 +45,56 @@ class OpenAIModelClient:
                                 timeout=settings.llm_timeout_s,
                                 max_retries=settings.llm_max_retries, http_client=http_client)
         self._slots = asyncio.Semaphore(settings.llm_concurrency)
+        self._queue_limit, self._waiting = settings.llm_queue, 0
         self._budget_s = settings.llm_timeout_s
+        self.breaker = CircuitBreaker(settings.llm_breaker_failures,
+                                      settings.llm_breaker_cooldown_s)
         self.json_mode = settings.llm_structured_output
+
+    @asynccontextmanager
+    async def _call(self):
+        """A slot for one model call: refused at once when the queue is full or the breaker is
+        open; the breaker learns how the call went."""
+        self.breaker.before_call()
+        if self._slots.locked() and self._waiting >= self._queue_limit:
+            raise ModelBusy("too many model calls are waiting", retry_after=1)
+        self._waiting += 1
+        try:
+            async with asyncio.timeout(self._budget_s):
+                await self._slots.acquire()
+        except TimeoutError as exc:
+            raise ModelBusy("no model call slot came free in time", retry_after=1) from exc
+        finally:
+            self._waiting -= 1
+        try:
+            yield
+        except (ModelTimeout, ModelUnavailable):
+            self.breaker.failed()
+            raise
+        else:
+            self.breaker.succeeded()
+        finally:
+            self._slots.release()
 
     async def complete_json(self, *, model: str, messages: list[dict[str, str]],
                             schema_name: str, schema: dict, max_tokens: int) -> Completion:
-        try:
-            async with asyncio.timeout(self._budget_s):
-                async with self._slots:
+        async with self._call():
+            try:
+                async with asyncio.timeout(self._budget_s):
                     response = await self._create(model, messages, schema_name, schema, max_tokens)
-        except TimeoutError as exc:
-            raise ModelTimeout(f"the model did not answer within {self._budget_s:g} s") from exc
-        except openai.OpenAIError as exc:
-            raise translate(exc) from exc
+            except TimeoutError as exc:
+                raise ModelTimeout(f"the model did not answer within {self._budget_s:g} s") from exc
+            except openai.OpenAIError as exc:
+                raise translate(exc) from exc
         return completion_of(response, model, messages)
 
     async def stream_json(self, *, model: str, messages: list[dict[str, str]], schema_name: str,
                           schema: dict, max_tokens: int) -> AsyncIterator[str | Completion]:
         deadline = asyncio.get_running_loop().time() + self._budget_s
-        try:
-            await asyncio.wait_for(self._slots.acquire(), self._budget_s)
-        except TimeoutError as exc:
-            raise ModelTimeout(f"no model call slot within {self._budget_s:g} s") from exc
-        try:
+        async with self._call():
             async for event in self._stream(model, messages, schema_name, schema, max_tokens,
                                             deadline):
                 yield event
-        finally:
-            self._slots.release()
 
     async def _stream(self, model, messages, schema_name, schema, max_tokens, deadline):
         def left() -> float:

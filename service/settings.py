@@ -20,6 +20,14 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, description="Budget for one model call, seconds.")
     llm_max_retries: int = Field(2, ge=0, description="Retries of a failed model call (429, 5xx).")
     llm_concurrency: int = Field(8, ge=1, description="Model calls in flight at once, all requests.")
+    llm_queue: int = Field(
+        64, ge=0, description="Model calls that may wait for a free slot; past that, new ones "
+        "get 503 with Retry-After at once instead of piling up.")
+    llm_breaker_failures: int = Field(
+        5, ge=1, description="Endpoint failures in a row (timeouts, 5xx, connection errors) "
+        "that open the circuit breaker: calls then fail fast with 503.")
+    llm_breaker_cooldown_s: float = Field(
+        30.0, gt=0, description="How long the breaker stays open before one trial call.")
     llm_structured_output: Literal["auto", "json_schema", "json_object"] = Field(
         "auto", description="How to ask for JSON: a JSON schema (structured output), JSON mode, "
         "or auto: the schema first, JSON mode from the first time the server rejects it.")

@@ -1,0 +1,42 @@
+"""Fail fast when the model endpoint is down, and recover by itself: a circuit breaker.
+
+Closed: calls go through; `failures` endpoint failures in a row open it. Open: calls fail at
+once (503, Retry-After: the time left) for `cooldown_s`. Then half-open: one trial call goes
+through; success closes the circuit, failure opens it again.
+"""
+
+from collections.abc import Callable
+import time
+
+from .domain.errors import ModelBusy
+
+
+class CircuitBreaker:
+    def __init__(self, failures: int = 5, cooldown_s: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.threshold, self.cooldown_s, self.clock = failures, cooldown_s, clock
+        self.failures = 0
+        self.opened_at: float | None = None
+        self.trial = False  # a half-open trial call is under way
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half-open" if self.clock() - self.opened_at >= self.cooldown_s else "open"
+
+    def before_call(self) -> None:
+        state = self.state
+        if state == "open" or (state == "half-open" and self.trial):
+            left = self.cooldown_s - (self.clock() - self.opened_at) if state == "open" else 1.0
+            raise ModelBusy("the model endpoint is failing; not calling it for now",
+                            retry_after=max(left, 1.0))
+        self.trial = state == "half-open"
+
+    def succeeded(self) -> None:
+        self.failures, self.opened_at, self.trial = 0, None, False
+
+    def failed(self) -> None:
+        self.failures += 1
+        if self.trial or self.failures >= self.threshold:
+            self.opened_at, self.trial = self.clock(), False

@@ -1,0 +1,89 @@
+"""Backpressure and the circuit breaker at the model client boundary."""
+
+import asyncio
+
+import pytest
+
+from service.breaker import CircuitBreaker
+from service.domain.engines.llm import CLAIMS_SCHEMA
+from service.domain.errors import ModelBusy, ModelUnavailable
+from service.fake_model import FakeModelServer
+from service.llm import OpenAIModelClient
+from service.settings import Settings
+
+MESSAGES = [{"role": "system", "content": "Task: summarize. Answer JSON."},
+            {"role": "user", "content": "<article>\n[1] The dam opened on Monday.\n</article>"}]
+
+
+def call(client, model="good"):
+    return client.complete_json(model=model, messages=MESSAGES, schema_name="claims",
+                                schema=CLAIMS_SCHEMA, max_tokens=100)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_breaker_opens_fails_fast_and_recovers_after_a_trial():
+    clock = Clock()
+    breaker = CircuitBreaker(failures=2, cooldown_s=10, clock=clock)
+    breaker.before_call(); breaker.failed()
+    breaker.before_call(); breaker.failed()
+    assert breaker.state == "open"
+    with pytest.raises(ModelBusy) as refused:
+        breaker.before_call()
+    assert refused.value.retry_after == 10
+    clock.now = 10
+    breaker.before_call()  # the one trial call
+    with pytest.raises(ModelBusy):
+        breaker.before_call()  # no second call while the trial runs
+    breaker.succeeded()
+    assert breaker.state == "closed"
+
+
+def test_a_failed_trial_opens_it_again():
+    clock = Clock()
+    breaker = CircuitBreaker(failures=1, cooldown_s=5, clock=clock)
+    breaker.before_call(); breaker.failed()
+    clock.now = 5
+    breaker.before_call(); breaker.failed()
+    assert breaker.state == "open" and breaker.opened_at == 5
+
+
+def test_a_full_queue_refuses_at_once():
+    async def scenario():
+        with FakeModelServer(latency_s=0.5) as server:
+            client = OpenAIModelClient(Settings(llm_base_url=server.base_url, llm_concurrency=1,
+                                                llm_queue=1, llm_max_retries=0))
+            calls = [asyncio.ensure_future(call(client)) for _ in range(3)]
+            results = await asyncio.gather(*calls, return_exceptions=True)
+            await client.close()
+            return results
+    results = asyncio.run(scenario())
+    refused = [r for r in results if isinstance(r, ModelBusy)]
+    assert len(refused) == 1 and refused[0].retry_after == 1
+    assert sum(not isinstance(r, Exception) for r in results) == 2
+
+
+def test_a_failing_endpoint_trips_the_breaker_and_it_recovers(fake_model):
+    settings = Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
+                        llm_breaker_failures=2, llm_breaker_cooldown_s=0.3)
+
+    async def scenario():
+        client = OpenAIModelClient(settings)
+        for _ in range(2):
+            with pytest.raises(ModelUnavailable):
+                await call(client, "server-error")
+        seen = len(fake_model.model.requests)
+        with pytest.raises(ModelBusy):
+            await call(client, "good")  # fails fast: the endpoint is not called
+        assert len(fake_model.model.requests) == seen
+        await asyncio.sleep(0.35)
+        await call(client, "good")  # the trial call goes through and closes the circuit
+        assert client.breaker.state == "closed"
+        await client.close()
+    asyncio.run(scenario())
