@@ -1,3 +1,4 @@
+import json
 import logging
 
 
@@ -31,3 +32,18 @@ def test_each_request_is_logged_once_with_its_id(client, caplog):
     lines = [r for r in caplog.records if r.name == "footnoted.access"]
     assert len(lines) == 1
     assert lines[0].request_id == "req-42" and "status=200" in lines[0].getMessage()
+
+
+def test_the_log_line_says_what_answered_and_nothing_of_the_users_data(client, caplog, ferry_text):
+    from service.http.observability import JsonFormatter
+
+    with caplog.at_level(logging.DEBUG):
+        client.post("/v1/summaries", json={"article": {"text": ferry_text}},
+                    headers={"authorization": "Bearer very-secret-key", "x-request-id": "r-7"})
+    access = [r for r in caplog.records if r.name == "footnoted.access"][0]
+    line = json.loads(JsonFormatter().format(access))
+    assert line["request_id"] == "r-7" and line["status"] == 200 and line["route"] == "/v1/summaries"
+    assert line["engine"] == "extractive" and line["llm_calls"] == 0 and "latency_ms" in line
+    everything = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    assert "very-secret-key" not in everything
+    assert "electric ferries" not in everything and "Port Alder" not in everything

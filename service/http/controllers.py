@@ -1,6 +1,6 @@
 """Controllers: one domain call each."""
 
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, HttpMethod, Response, delete, get, post, route
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -9,6 +9,7 @@ from ..domain.chat import GroundedAnswer
 from ..domain.check import CheckedText
 from ..domain.grounded import GroundedSummary
 from ..runtime import ArticleInput, Runtime
+from .observability import note_result
 from .problems import problem_responses
 from .streaming import event_stream
 from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
@@ -36,6 +37,13 @@ class ArticlesController(Controller):
     async def remove(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> None:
         runtime.delete_article(article_id)
 
+    @route("/{article_id:str}", http_method=HttpMethod.OPTIONS, include_in_schema=False,
+           status_code=204, sync_to_thread=False)
+    def allowed_methods(self) -> Response[None]:
+        # Litestar 2 answers OPTIONS on a path served by two handlers with the first handler's
+        # methods only (litestar-org/litestar#4169), so this path says all of them itself.
+        return Response(None, status_code=204, headers={"Allow": "DELETE, GET, OPTIONS"})
+
 
 class SummariesController(Controller):
     path = "/v1/summaries"
@@ -53,7 +61,9 @@ class SummariesController(Controller):
                      runtime: NamedDependency[Runtime]) -> GroundedSummary:
         article = runtime.article_for(data.article.to_input() if data.article else None,
                                       data.article_id)
-        return await runtime.summarize(article, data.options(), data.engine, data.model)
+        result = await runtime.summarize(article, data.options(), data.engine, data.model)
+        note_result(result)
+        return result
 
 
 class ChatController(Controller):
@@ -75,7 +85,9 @@ class ChatController(Controller):
         article = runtime.article_for(data.article.to_input() if data.article else None,
                                       data.article_id)
         if not data.stream:
-            return Response(await runtime.chat(article, data.messages, data.engine, data.model))
+            result = await runtime.chat(article, data.messages, data.engine, data.model)
+            note_result(result)
+            return Response(result)
         events = runtime.chat_events(article, data.messages, data.engine, data.model)
         first = await anext(events)  # errors before the first event are plain problem details
         return event_stream(first, events)
@@ -98,4 +110,6 @@ class VerifyController(Controller):
                      runtime: NamedDependency[Runtime]) -> CheckedText:
         source = runtime.article_for(
             ArticleInput(text=data.source) if data.source is not None else None, data.source_id)
-        return await runtime.check(source, data.text, data.judge, data.model)
+        result = await runtime.check(source, data.text, data.judge, data.model)
+        note_result(result)
+        return result

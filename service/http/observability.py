@@ -1,6 +1,12 @@
-"""Request ids, one log line per request, and Prometheus metrics."""
+"""Request ids, one structured log line per request, and Prometheus metrics.
+
+A request's line says: id, method, path, route, status, latency, and what answered it (engine,
+model, tokens, cache). Never the article, the question, the answer, a header or a key: they
+are the users' data and secrets.
+"""
 
 from contextvars import ContextVar
+import json
 import logging
 import time
 import uuid
@@ -11,6 +17,8 @@ from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+request_facts: ContextVar[dict | None] = ContextVar("request_facts", default=None)
+FACTS = ("engine", "model", "prompt_tokens", "completion_tokens", "llm_calls", "cached")
 log = logging.getLogger("footnoted.access")
 
 PROMETHEUS = PrometheusConfig(app_name="footnoted", prefix="footnoted", group_path=True,
@@ -26,11 +34,36 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, request id, message and the event fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"ts": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                "request_id": getattr(record, "request_id", "-"), "message": record.getMessage()}
+        line |= getattr(record, "fields", {})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+def note(**facts: object) -> None:
+    """Adds what answered the request (engine, model, tokens...) to its log line."""
+    current = request_facts.get()
+    if current is not None:
+        current.update({k: v for k, v in facts.items() if k in FACTS})
+
+
+def note_result(result) -> None:
+    usage = result.usage
+    note(engine=result.engine, model=getattr(result, "model", None),
+         prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+         llm_calls=usage.llm_calls, cached=usage.cached)
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"))
+    handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -44,6 +77,7 @@ class RequestContext(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         rid = _client_request_id(scope) or uuid.uuid4().hex
         token = request_id.set(rid)
+        facts_token = request_facts.set({})
         started = time.perf_counter()
         status = 500
 
@@ -57,9 +91,19 @@ class RequestContext(ASGIMiddleware):
         try:
             await next_app(scope, receive, send_with_id)
         finally:
+            latency_ms = round((time.perf_counter() - started) * 1000, 1)
+            fields = {"event": "request", "method": scope["method"], "path": scope["path"],
+                      "route": _route(scope), "status": status, "latency_ms": latency_ms,
+                      **(request_facts.get() or {})}
             log.info("%s %s status=%s latency_ms=%.1f", scope["method"], scope["path"], status,
-                     (time.perf_counter() - started) * 1000, extra={"request_id": rid})
+                     latency_ms, extra={"request_id": rid, "fields": fields})
+            request_facts.reset(facts_token)
             request_id.reset(token)
+
+
+def _route(scope: Scope) -> str | None:
+    """The route template ("/v1/articles/{article_id:str}"), not the path with its ids."""
+    return scope.get("path_template") or None
 
 
 def _client_request_id(scope: Scope) -> str | None:

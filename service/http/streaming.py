@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from ..domain.chat import Event
 from ..domain.errors import DomainError
+from .observability import note_result
 from .problems import classify
 
 log = logging.getLogger("footnoted.http")
@@ -25,6 +26,8 @@ async def _messages(first: Event, rest: AsyncIterator[Event]
     yield _event(*first)
     try:
         async for kind, value in rest:
+            if kind == "done":
+                note_result(value)
             yield _event(kind, value)
     except DomainError as exc:
         status, slug, title = classify(exc)
