@@ -23,9 +23,8 @@ def event_stream(first: Event, rest: AsyncIterator[Event]) -> ServerSentEvent:
 async def _messages(first: Event, rest: AsyncIterator[Event]
                     ) -> AsyncIterator[ServerSentEventMessage]:
     """`delta`, `claim` and `done` events; a failure mid-stream becomes an `error` event."""
-    yield _event(*first)
     try:
-        async for kind, value in rest:
+        async for kind, value in _all(first, rest):
             if kind == "done":
                 note_result(value)
             yield _event(kind, value)
@@ -37,6 +36,12 @@ async def _messages(first: Event, rest: AsyncIterator[Event]
         log.exception("chat stream failed")
         yield _event("error", {"type": "/problems/internal-error", "title": "Internal server error",
                                "status": 500, "detail": "the answer failed; it has been logged"})
+
+
+async def _all(first: Event, rest: AsyncIterator[Event]) -> AsyncIterator[Event]:
+    yield first
+    async for event in rest:
+        yield event
 
 
 def _event(kind: str, value: object) -> ServerSentEventMessage:
