@@ -63,6 +63,7 @@ class Runtime:
     def add_article(self, given: ArticleInput) -> Article:
         article = build_article(given.text, title=given.title, url=given.url, fmt=given.format,
                                 max_chars=self.settings.max_article_chars,
+                                max_tokens=self.settings.max_article_tokens,
                                 chunk_tokens=self.settings.chunk_tokens)
         self.store.put_article(article)
         return article
@@ -99,6 +100,11 @@ class Runtime:
         if len(messages) > limit:
             raise LimitExceeded("max_messages", limit,
                                 f"the conversation has {len(messages)} messages; the limit is {limit}")
+        longest = max((len(m.content) for m in messages), default=0)
+        if longest > self.settings.max_message_chars:
+            raise LimitExceeded("max_message_chars", self.settings.max_message_chars,
+                                f"a message has {longest} characters; the limit is "
+                                f"{self.settings.max_message_chars}")
 
     async def check(self, source: Article, text: str, judge: bool | None = None,
                     model: str | None = None) -> CheckedText:

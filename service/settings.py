@@ -47,7 +47,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024, description="Largest request body (413).")
     max_article_chars: int = Field(
         1_000_000, ge=1, description="Longest article, in characters after normalization (422).")
+    max_article_tokens: int = Field(
+        400_000, ge=1, description="Longest article in tokens (cl100k_base), after normalization (422).")
     max_messages: int = Field(50, ge=1, description="Most messages in one conversation (422).")
+    max_message_chars: int = Field(
+        8_000, ge=1, description="Longest single chat message, in characters (422).")
     chunk_tokens: int = Field(512, ge=16, description="Token size of the article chunks.")
     log_level: str = Field("INFO", description="Python logging level.")
 

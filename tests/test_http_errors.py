@@ -88,3 +88,20 @@ def assert_problem(response, status):
     assert body["status"] == status
     assert {"type", "title", "status", "detail"} <= set(body)
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(("limits", "path", "body", "limit"), [
+    ({"max_article_tokens": 50}, "/v1/articles", {"text": "A sentence of words. " * 40}, "max_article_tokens"),
+    ({"max_message_chars": 20}, "/v1/chat",
+     {"article": {"text": "The dam opened."}, "messages": [{"role": "user", "content": "x" * 21}]},
+     "max_message_chars"),
+    ({"max_messages": 2}, "/v1/chat",
+     {"article": {"text": "The dam opened."}, "messages": [{"role": "user", "content": "Q?"}] * 3},
+     "max_messages"),
+], ids=["article-tokens", "message-chars", "messages"])
+def test_each_limit_refuses_with_a_422_that_names_it(tmp_path, limits, path, body, limit):
+    settings = Settings(db=str(tmp_path / "f.db"), **limits)
+    with TestClient(create_app(settings)) as client:
+        response = client.post(path, json=body)
+    assert_problem(response, 422)
+    assert response.json()["limit"] == limit and str(limits[limit]) in response.json()["detail"]

@@ -53,8 +53,8 @@ class Article(BaseModel):
 
 
 def build_article(raw: str, *, title: str | None = None, url: str | None = None,
-                  fmt: str = "text", max_chars: int = 1_000_000, chunk_tokens: int = 512,
-                  tokenizer: Tokenizer | None = None) -> Article:
+                  fmt: str = "text", max_chars: int = 1_000_000, max_tokens: int | None = None,
+                  chunk_tokens: int = 512, tokenizer: Tokenizer | None = None) -> Article:
     """Turn what a user sent into the article every later step works on."""
     plain, found_title = to_plain_text(raw, fmt)
     text = normalize_text(plain)
@@ -65,9 +65,13 @@ def build_article(raw: str, *, title: str | None = None, url: str | None = None,
                             f"the article has {len(text)} characters; the limit is {max_chars}")
     title = normalize_text(title or found_title or "") or None
     tokenizer = tokenizer or tokenizer_for(None)
+    tokens = tokenizer.count(text)
+    if max_tokens is not None and tokens > max_tokens:
+        raise LimitExceeded("max_article_tokens", max_tokens,
+                            f"the article has {tokens} tokens; the limit is {max_tokens}")
     sentences = _sentences(text, tokenizer)
     return Article(id=article_id(text, title), title=title, url=url, text=text,
-                   sentences=sentences, tokens=tokenizer.count(text),
+                   sentences=sentences, tokens=tokens,
                    chunks=chunk_sentences(sentences, chunk_tokens))
 
 
