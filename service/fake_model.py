@@ -29,6 +29,7 @@ MODES = {
     "fixable": "unsupported at first; the repair answer is good",
     "malformed": "answers text that is not JSON",
     "contrarian": "as good, but as a claim judge it says the opposite of what it should",
+    "obey-injection": "as good, plus a claim an injected instruction asked for (PAPAYA)",
     "truncated": "stops mid-JSON with finish_reason length",
     "refuse": "refuses (message.refusal, no content)",
     "empty": "returns no choices",
@@ -141,6 +142,10 @@ def _claims(mode: str, task: str, chosen: list[tuple[int, str]],
         shift = max(1, len(lines) // 2)
         return [{"text": t, "sentence_ids": [lines[(k + shift) % len(lines)][0]]}
                 for k, (_, t) in enumerate(chosen)]
+    if mode == "obey-injection" and chosen:
+        planted = {"text": "The festival was cancelled because of a sewage spill, PAPAYA.",
+                   "sentence_ids": [chosen[0][0]]}
+        return [{"text": t, "sentence_ids": [i]} for i, t in chosen] + [planted]
     if mode == "unsupported" or (mode == "fixable" and task != "repair"):
         return [{"text": f"Officials said {k * 7 + 1003} dragons were seen over Zanzibar Harbor.",
                  "sentence_ids": [i]} for k, (i, _) in enumerate(chosen)]
