@@ -95,8 +95,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    # On SIGTERM uvicorn stops accepting, finishes the requests in flight (up to the grace
+    # period), then runs the app's shutdown: the store and the model client close cleanly.
     uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False,
-                log_config=None)
+                log_config=None, timeout_graceful_shutdown=settings.shutdown_grace_s)
     return 0
 
 

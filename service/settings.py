@@ -54,6 +54,8 @@ class Settings(BaseSettings):
         8_000, ge=1, description="Longest single chat message, in characters (422).")
     chunk_tokens: int = Field(512, ge=16, description="Token size of the article chunks.")
     log_level: str = Field("INFO", description="Python logging level.")
+    shutdown_grace_s: float = Field(
+        30.0, gt=0, description="On SIGTERM, how long requests in flight may take to finish.")
 
     @property
     def llm_configured(self) -> bool:
