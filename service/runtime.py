@@ -83,6 +83,11 @@ class Runtime:
 
     async def summarize(self, article: Article, options: SummaryOptions,
                         engine: str | None = None, model: str | None = None) -> GroundedSummary:
+        limit = self.settings.max_summary_sentences
+        if options.sentences > limit:
+            raise LimitExceeded("max_summary_sentences", limit,
+                                f"a summary of {options.sentences} sentences was asked for; "
+                                f"the limit is {limit}")
         return await summarize(article, options, self.engine(engine, model), cache=self.store)
 
     async def chat(self, article: Article, messages: list[ChatMessage],

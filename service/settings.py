@@ -49,6 +49,8 @@ class Settings(BaseSettings):
         1_000_000, ge=1, description="Longest article, in characters after normalization (422).")
     max_article_tokens: int = Field(
         400_000, ge=1, description="Longest article in tokens (cl100k_base), after normalization (422).")
+    max_summary_sentences: int = Field(
+        50, ge=1, description="Most sentences a summary may ask for (`max_sentences`, 422).")
     max_messages: int = Field(50, ge=1, description="Most messages in one conversation (422).")
     max_message_chars: int = Field(
         8_000, ge=1, description="Longest single chat message, in characters (422).")

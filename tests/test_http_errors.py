@@ -98,7 +98,9 @@ def assert_problem(response, status):
     ({"max_messages": 2}, "/v1/chat",
      {"article": {"text": "The dam opened."}, "messages": [{"role": "user", "content": "Q?"}] * 3},
      "max_messages"),
-], ids=["article-tokens", "message-chars", "messages"])
+    ({"max_summary_sentences": 5}, "/v1/summaries",
+     {"article": {"text": "The dam opened."}, "max_sentences": 6}, "max_summary_sentences"),
+], ids=["article-tokens", "message-chars", "messages", "summary-sentences"])
 def test_each_limit_refuses_with_a_422_that_names_it(tmp_path, limits, path, body, limit):
     settings = Settings(db=str(tmp_path / "f.db"), **limits)
     with TestClient(create_app(settings)) as client:

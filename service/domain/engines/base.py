@@ -16,7 +16,8 @@ class SummaryOptions(BaseModel):
     length: Literal["short", "medium", "long"] = Field(
         "short", description="short: 3 sentences, medium: 5, long: 8.")
     max_sentences: int | None = Field(
-        None, ge=1, le=50, description="At most this many sentences; overrides `length`.")
+        None, ge=1, description="At most this many sentences; overrides `length` (the server's "
+        "limit, FOOTNOTED_MAX_SUMMARY_SENTENCES, is 50 by default).")
     style: Literal["paragraph", "bullets"] = "paragraph"
     unsupported: Literal["flag", "drop"] = Field(
         "flag", description="What to do with claims still unsupported after repair: return them "
