@@ -8,7 +8,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.plugins.prometheus import PrometheusController
+from litestar.plugins.pydantic import PydanticPlugin
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from .. import __version__
 from ..runtime import Runtime, build_runtime
@@ -16,10 +17,13 @@ from ..settings import Settings, load_settings
 from .controllers import (ArticlesController, ChatController, SummariesController,
                           VerifyController)
 from .observability import PROMETHEUS, RequestContext
-from .problems import EXCEPTION_HANDLERS
+from .openapi import refine
+from .problems import EXCEPTION_HANDLERS, problem_responses
 from .security import Gate, require_api_key
 
 JSON_TYPES = ("application/json", "application/problem+json")
+# Prometheus' text format; Litestar adds the charset of text responses itself.
+PROMETHEUS_TEXT = ";".join(p for p in CONTENT_TYPE_LATEST.split(";") if "charset" not in p)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -37,16 +41,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def provide_runtime() -> Runtime:
         return holder["runtime"]
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[ArticlesController, SummariesController, ChatController, VerifyController,
-                        healthz, readyz,
-                        PrometheusController],
+                        healthz, readyz, metrics],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         lifespan=[lifespan],
         before_request=require_json,
         exception_handlers=EXCEPTION_HANDLERS,
         logging_config=None,  # logging is configured once by `footnoted serve`
         middleware=[RequestContext(), PROMETHEUS.middleware],
+        # Bodies are checked strictly, as the OpenAPI document describes them: 0 is not false,
+        # "5" is not 5 (Litestar's default validates pydantic models in lax mode).
+        plugins=[PydanticPlugin(validate_strict=True)],
         request_max_body_size=settings.max_body_bytes,
         state=State({"max_body_bytes": settings.max_body_bytes,
                      "gate": Gate(settings.api_key_list, settings.rate_limit_per_minute,
@@ -57,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Summaries and answers whose every sentence cites checked article spans.",
             render_plugins=[SwaggerRenderPlugin()]),
     )
+    refine(app.openapi_schema)  # built once, now, and served as refined
+    return app
 
 
 async def require_json(request: Request) -> None:
@@ -74,6 +82,7 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", tags=["health"], operation_id="readyz", summary="Readiness",
+     responses=problem_responses(503),
      description="Ready when the store answers (and, when one is configured, the model endpoint).")
 async def readyz(runtime: NamedDependency[Runtime]) -> dict[str, str]:
     if not await runtime.ready():
@@ -81,4 +90,8 @@ async def readyz(runtime: NamedDependency[Runtime]) -> dict[str, str]:
     return {"status": "ready", "engine": runtime.settings.default_engine}
 
 
-
+@get("/metrics", tags=["health"], operation_id="metrics", summary="Prometheus metrics",
+     media_type=PROMETHEUS_TEXT, sync_to_thread=False,
+     description="Requests and latency by route, in the Prometheus text format.")
+def metrics() -> bytes:
+    return generate_latest(REGISTRY)

@@ -27,12 +27,12 @@ class ArticlesController(Controller):
         return runtime.add_article(data.to_input())
 
     @get("/{article_id:str}", operation_id="getArticle", summary="A stored article",
-         responses=problem_responses(404))
+         responses=problem_responses(400, 404))
     async def read(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Article:
         return runtime.get_article(article_id)
 
     @delete("/{article_id:str}", operation_id="deleteArticle", status_code=204,
-            responses=problem_responses(404),
+            responses=problem_responses(400, 404),
             summary="Delete an article and its cached results")
     async def remove(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> None:
         runtime.delete_article(article_id)

@@ -1,0 +1,78 @@
+"""What Litestar's generated OpenAPI document leaves out, put back so that it says what we do.
+
+Litestar builds component schemas from pydantic fields alone: a model's `extra="forbid"` and its
+model validators are not in the document, so a client following it could send a body that we
+refuse with 400. It cannot describe the chat's event stream beside its JSON answer, nor the
+Retry-After header of a rate-limited model. The document is refined once, when the app is built;
+`tests/test_fuzz.py` holds the server to it.
+"""
+
+from pydantic import BaseModel
+
+from litestar.openapi.spec import (OpenAPI, OpenAPIHeader, OpenAPIMediaType, OpenAPIType, Reference,
+                                   Schema)
+
+from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
+
+
+def _ref(name: str) -> Reference:
+    return Reference(ref=f"#/components/schemas/{name}")
+
+
+def _json_text(schema: Schema | Reference) -> Schema:
+    """A string holding a JSON document (an event's `data`)."""
+    return Schema(type=OpenAPIType.STRING, content_media_type="application/json",
+                  content_schema=schema)
+
+
+_STRING = Schema(type=OpenAPIType.STRING)
+
+# Bodies that refuse unknown fields.
+CLOSED_MODELS: tuple[type[BaseModel], ...] = (ArticleIn, SummaryRequest, ChatRequest, VerifyRequest)
+
+# Bodies that need exactly one of two fields given (and not null).
+EXACTLY_ONE: tuple[tuple[type[BaseModel], dict[str, Schema | Reference]], ...] = (
+    (SummaryRequest, {"article": _ref("ArticleIn"), "article_id": _STRING}),
+    (ChatRequest, {"article": _ref("ArticleIn"), "article_id": _STRING}),
+    (VerifyRequest, {"source": _STRING, "source_id": _STRING}),
+)
+
+# One event of the chat stream. Before Open API 3.2 (`itemSchema`), the schema of a
+# text/event-stream describes each event: an object with `event` and `data`.
+CHAT_EVENT = Schema(
+    type=OpenAPIType.OBJECT, required=["event", "data"],
+    description="`stream: true`: `delta` events (provisional text), one `claim` event per verified "
+    "claim, then `done` with the same JSON as the plain response; a failure after the stream "
+    "began is an `error` event with a problem detail.",
+    one_of=[
+        Schema(properties={"event": Schema(const="delta"), "data": _json_text(Schema(
+            type=OpenAPIType.OBJECT, required=["text"],
+            properties={"text": Schema(type=OpenAPIType.STRING)}))}),
+        Schema(properties={"event": Schema(const="claim"), "data": _json_text(_ref("Claim"))}),
+        Schema(properties={"event": Schema(const="done"),
+                           "data": _json_text(_ref("GroundedAnswer"))}),
+        Schema(properties={"event": Schema(const="error"),
+                           "data": _json_text(_ref("ProblemDetail"))}),
+    ])
+
+# A rate-limited model (503) always says when to come back.
+RETRY_AFTER = OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER, minimum=1), required=True,
+                            description="Seconds to wait before trying again.")
+MODEL_ROUTES = ("/v1/summaries", "/v1/chat", "/v1/verify")
+
+
+def refine(openapi: OpenAPI) -> OpenAPI:
+    schemas = openapi.components.schemas
+    for model in CLOSED_MODELS:
+        if model.model_config.get("extra") != "forbid":
+            raise TypeError(f"{model.__name__} is listed as refusing unknown fields but takes them")
+        schemas[model.__name__].additional_properties = False
+    for model, fields in EXACTLY_ONE:
+        schemas[model.__name__].one_of = [Schema(required=[name], properties={name: schema})
+                                          for name, schema in fields.items()]
+    chat_ok = openapi.paths["/v1/chat"].post.responses["200"]
+    chat_ok.content["text/event-stream"] = OpenAPIMediaType(schema=CHAT_EVENT)
+    for path in MODEL_ROUTES:
+        busy = openapi.paths[path].post.responses["503"]
+        busy.headers = {**(busy.headers or {}), "Retry-After": RETRY_AFTER}
+    return openapi
