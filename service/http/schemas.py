@@ -1,20 +1,12 @@
 """Request bodies of the HTTP API (responses are the domain's own models)."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..domain.conversation import ChatMessage
 from ..domain.engines.base import SummaryOptions
 from ..runtime import ArticleInput
-
-
-def _integral_float_to_int(value: object) -> object:
-    # Bodies are validated strictly (no "5" for 5), but JSON Schema counts 5.0 as an integer.
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-JSONInt = Annotated[int, BeforeValidator(_integral_float_to_int)]
 
 
 class ArticleIn(BaseModel):
@@ -51,8 +43,11 @@ class EngineChoice(BaseModel):
 class SummaryRequest(SummaryOptions, EngineChoice, ArticleRef):
     model_config = ConfigDict(extra="forbid")
 
-    max_sentences: JSONInt | None = Field(
-        None, ge=1, le=50, description="At most this many sentences; overrides `length`.")
+    @field_validator("max_sentences", mode="before")
+    @classmethod
+    def _integral_float(cls, value: object) -> object:
+        # Bodies are validated strictly (no "5" for 5), but JSON Schema counts 5.0 as an integer.
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
     def options(self) -> SummaryOptions:
         return SummaryOptions(**self.model_dump(include=set(SummaryOptions.model_fields)))
