@@ -31,7 +31,6 @@ from pathlib import Path
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,17 +40,16 @@ import time
 import httpx
 from openai import AsyncOpenAI
 
+from processes import free_port, spawn, stop, wait_up
 from service.domain.article import build_article
 from service.domain.engines.llm import CLAIMS_SCHEMA, citable, numbered
 from service.domain.prompts import load_prompt
 from service.evals.golden import load_articles
 
-ROOT = Path(__file__).resolve().parents[1]
 GOAL_RATIO = 1.6
 MODEL = "good"
 MAX_ROUNDS = 10      # keeps a run bounded whatever --rounds says
 MAX_REQUESTS = 256
-START_TIMEOUT_S = 20
 BURST_TIMEOUT_S = 30  # one burst of N calls; 0.5 s latency makes ~1 s normal
 
 
@@ -76,22 +74,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def run(args: argparse.Namespace, tmp: Path) -> int:
-    fake_port, service_port = _free_port(), _free_port()
+    fake_port, service_port = free_port(), free_port()
     base_url = f"http://127.0.0.1:{fake_port}/v1"
     service_url = f"http://127.0.0.1:{service_port}"
     procs = []
     try:
-        procs.append(_spawn(["fake-model", "--port", str(fake_port), "--latency",
+        procs.append(spawn(["fake-model", "--port", str(fake_port), "--latency",
                              str(args.latency)], {}, tmp / "fake.log"))
-        procs.append(_spawn(["serve", "--host", "127.0.0.1", "--port", str(service_port)],
+        procs.append(spawn(["serve", "--host", "127.0.0.1", "--port", str(service_port)],
                             _service_env(base_url, args.requests, tmp), tmp / "service.log"))
-        await _wait_up(f"{base_url}/models", procs[0])
-        await _wait_up(f"{service_url}/healthz", procs[1])
+        await wait_up(f"{base_url}/models", procs[0])
+        await wait_up(f"{service_url}/healthz", procs[1])
         pids = {"service": procs[1].pid, "fake": procs[0].pid}
         return await _measure(args, service_url, base_url, pids)
     finally:
         for proc in reversed(procs):
-            _stop(proc)
+            stop(proc)
         if args.keep_logs:
             for name in ("service.log", "fake.log"):
                 print(f"\n--- {name}\n" + (tmp / name).read_text()[-4000:])
@@ -105,45 +103,10 @@ def _service_env(base_url: str, requests: int, tmp: Path) -> dict[str, str]:
             "FOOTNOTED_DB": str(tmp / "bench.db")}
 
 
-def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    # Logs go to a file, not a pipe nobody reads, so a chatty process never blocks on write.
-    # The caller's PYTHONPATH is kept after the repo, so a variant run can add its own hooks.
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    full_env = os.environ | {"PYTHONPATH": path} | env
-    with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "service", *command], cwd=ROOT,
-                                env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-
-
-async def _wait_up(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    async with httpx.AsyncClient(timeout=1.0) as client:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
-            try:
-                if (await client.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT_S} s")
-
-
-def _stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
-    if proc is not None and proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-
 async def _measure(args: argparse.Namespace, service_url: str, base_url: str,
                    pids: dict[str, int]) -> int:
-    texts = [golden.text for golden in load_articles()]
+    # Ordinary news articles: the long one would be summarized with map-reduce, many calls.
+    texts = [golden.text for golden in load_articles() if len(golden.text) < 10_000]
     async with AsyncExitStack() as stack:
         http = [await stack.enter_async_context(_user_client(service_url))
                 for _ in range(args.requests)]
@@ -161,7 +124,7 @@ async def _measure(args: argparse.Namespace, service_url: str, base_url: str,
                 rows.append(await _round(http, sdk, texts, r, args, pids))
                 _print_row(f"round {r + 1}", rows[-1], args.latency)
         finally:
-            _stop(profiler, signal.SIGINT)  # py-spy writes its file on SIGINT
+            stop(profiler, signal.SIGINT)  # py-spy writes its file on SIGINT
     _print_summary(rows, args)
     if args.py_spy:
         _print_profile(args.py_spy)
@@ -327,12 +290,6 @@ def _print_summary(rows: list[dict], args: argparse.Namespace) -> None:
           f"{len(rows)} rounds, {os.cpu_count()} cores")
     _print_row("median", median, args.latency)
     print(f"{'':8} direct efficiency (the SDK floor): {args.latency / median['direct']:.2f}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ import json
 import os
 from pathlib import Path
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,16 +46,15 @@ import time
 
 import httpx
 
+from processes import HOST, free_port, spawn, stop, wait_up  # HOST: the only address used
+
 from service.evals.golden import load_articles, load_questions
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"  # the only address this script ever sends to
 MODEL = "good"
 MAX_SECONDS = 600
 MAX_CONCURRENCY = 256
 MAX_REQUESTS = 1_000_000
 REQUEST_TIMEOUT_S = 60.0  # above any normal answer; a timeout is reported, not waited out
-START_TIMEOUT_S = 20
 SAMPLE_EVERY_S = 1.0
 FLAT_PCT = 5.0  # last third over middle third above this: memory is not flat
 DEFAULT_MAX_BODY = 8 * 1024 * 1024  # the service's own default limit
@@ -116,21 +114,21 @@ async def run(args: argparse.Namespace, tmp: Path) -> int:
         raise SystemExit(f"--seconds must be in (0, {MAX_SECONDS}]")
     if not 0 < args.max_requests <= MAX_REQUESTS:
         raise SystemExit(f"--max-requests must be in 1..{MAX_REQUESTS}")
-    fake_port, service_port = _free_port(), _free_port()
+    fake_port, service_port = free_port(), free_port()
     model_url = f"http://{HOST}:{fake_port}/v1"
     service_url = f"http://{HOST}:{service_port}"
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(_spawn(["fake-model", "--host", HOST, "--port", str(fake_port),
+        procs.append(spawn(["fake-model", "--host", HOST, "--port", str(fake_port),
                              "--latency", str(args.latency)], {}, tmp / "fake.log"))
-        procs.append(_spawn(["serve", "--host", HOST, "--port", str(service_port)],
+        procs.append(spawn(["serve", "--host", HOST, "--port", str(service_port)],
                             _service_env(model_url, args, tmp), tmp / "service.log"))
-        await _wait_up(f"{model_url}/models", procs[0])
-        await _wait_up(f"{service_url}/healthz", procs[1])
+        await wait_up(f"{model_url}/models", procs[0])
+        await wait_up(f"{service_url}/healthz", procs[1])
         report = await _load(args, service_url, procs[1].pid)
     finally:
         for proc in reversed(procs):
-            _stop(proc)
+            stop(proc)
     return _print_report(report, args, tmp / "service.log")
 
 
@@ -140,53 +138,6 @@ def _service_env(model_url: str, args: argparse.Namespace, tmp: Path) -> dict[st
     return {"FOOTNOTED_LLM_BASE_URL": model_url, "FOOTNOTED_LLM_MODEL": MODEL,
             "FOOTNOTED_DB": str(tmp / "load.db"),
             "FOOTNOTED_MAX_BODY_BYTES": str(args.max_body_bytes)}
-
-
-def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    # Logs go to a file, not an unread pipe, so a chatty process never blocks on write.
-    # NO_PROXY keeps the service's model client on loopback whatever proxy the shell sets.
-    # The shell's FOOTNOTED_* and OPENAI_* settings are left out, so every run measures the
-    # same configuration and no real API key is ever sent, even to loopback.
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    loopback = {"NO_PROXY": f"{HOST},localhost", "no_proxy": f"{HOST},localhost"}
-    inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("FOOTNOTED_", "OPENAI_"))}
-    full_env = inherited | {"PYTHONPATH": path} | loopback | env
-    with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "service", *command], cwd=ROOT,
-                                env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-
-
-async def _wait_up(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
-            try:
-                if (await client.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT_S} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 # --- traffic -----------------------------------------------------------------------------

@@ -229,4 +229,4 @@ def render_footnotes(result: Grounded) -> str:
         flag = "" if claim.verdict == "supported" else " (unsupported)"
         lines.append(f"{claim.text}{''.join(marks)}{flag}")
     status = result.validation.status
-    return "\n".join(lines) + f"\n\n" + "\n".join(notes) + f"\n\nvalidation: {status}"
+    return "\n".join(lines) + "\n\n" + "\n".join(notes) + f"\n\nvalidation: {status}"

@@ -9,7 +9,6 @@ import pytest
 
 from service.fake_model import BackgroundServer
 from service.http.app import create_app
-from service.settings import Settings
 
 QUESTION = [{"role": "user", "content": "How much will the new electric ferries cost?"}]
 

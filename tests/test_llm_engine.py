@@ -3,7 +3,7 @@ import json
 import pytest
 
 from service.domain.article import build_article
-from service.domain.engines.base import Draft, DraftClaim, SummaryOptions
+from service.domain.engines.base import SummaryOptions
 from service.domain.engines.llm import LLMEngine, numbered, parse_claims
 from service.domain.errors import ModelBadOutput, ModelTimeout
 from service.domain.summarize import summarize
