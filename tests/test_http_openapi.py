@@ -3,8 +3,8 @@
 Each test here pins a mismatch that fuzzing with schemathesis (tests/test_fuzz.py) found: bodies
 the document allowed but the server refused (unknown fields, both or neither of article and
 article_id), bodies the server took though the document refused them (0 for false, "2" for 2),
-an OPTIONS answer that left out DELETE, /metrics documented as JSON, /readyz's 503 and the chat
-event stream undocumented.
+an OPTIONS answer that left out DELETE, /metrics documented as JSON, /readyz's 503, the chat
+event stream, and (with API keys configured) the key and its 401 and 429 undocumented.
 """
 
 import json
@@ -15,6 +15,7 @@ import pytest
 
 from service.http.app import create_app
 from service.runtime import Runtime
+from service.settings import Settings
 
 PROBLEM = "application/problem+json"
 TEXT = ("The Port Alder city council voted 6-3 on Tuesday to buy two electric ferries. "
@@ -178,3 +179,32 @@ def test_a_rate_limited_model_is_a_503_with_the_documented_retry_after(llm_setti
     header = document["paths"]["/v1/summaries"]["post"]["responses"]["503"]["headers"]["Retry-After"]
     assert header["required"] is True
     assert int(response.headers["retry-after"]) >= header["schema"]["minimum"]
+
+
+def test_without_api_keys_the_document_asks_for_none(document):
+    assert "securitySchemes" not in document["components"]
+    assert all("security" not in op for ops in document["paths"].values() for op in ops.values())
+
+
+def test_with_api_keys_the_401_and_429_of_v1_are_documented_and_sent_so(tmp_path):
+    settings = Settings(db=str(tmp_path / "f.db"), api_keys="k1", rate_limit_per_minute=1,
+                        rate_limit_burst=1)
+    with TestClient(create_app(settings)) as client:
+        document = client.get("/docs/openapi.json").json()
+        unauthorized = client.post("/v1/articles", json=ARTICLE)
+        first = client.post("/v1/articles", json=ARTICLE, headers={"Authorization": "Bearer k1"})
+        limited = client.post("/v1/articles", json=ARTICLE, headers={"Authorization": "Bearer k1"})
+        health = client.get("/healthz")
+    scheme = document["components"]["securitySchemes"]["bearer"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    operation = document["paths"]["/v1/articles"]["post"]
+    assert operation["security"] == [{"bearer": []}]
+    assert "security" not in document["paths"]["/healthz"]["get"] and health.status_code == 200
+    assert first.status_code == 201
+    for response, status, header in ((unauthorized, 401, "WWW-Authenticate"),
+                                     (limited, 429, "Retry-After")):
+        assert response.status_code == status and response.headers["content-type"] == PROBLEM
+        documented = operation["responses"][str(status)]
+        assert documented["headers"][header]["required"] is True and header in response.headers
+        schema = documented["content"][PROBLEM]["schema"]
+        assert component(document, schema).is_valid(response.json())

@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Summaries and answers whose every sentence cites checked article spans.",
             render_plugins=[SwaggerRenderPlugin()]),
     )
-    refine(app.openapi_schema)  # built once, now, and served as refined
+    # Built once, now, and served as refined.
+    refine(app.openapi_schema, api_keys=bool(settings.api_key_list))
     return app
 
 

@@ -3,16 +3,20 @@
 Litestar builds component schemas from pydantic fields alone: a model's `extra="forbid"` and its
 model validators are not in the document, so a client following it could send a body that we
 refuse with 400. It cannot describe the chat's event stream beside its JSON answer, nor the
-Retry-After header of a rate-limited model. The document is refined once, when the app is built;
-`tests/test_fuzz.py` holds the server to it.
+Retry-After header of a rate-limited model, nor the API keys that /v1 needs when keys are
+configured. The document is refined once, when the app is built; `tests/test_fuzz.py` holds the
+server to it.
 """
 
 from pydantic import BaseModel
 
-from litestar.openapi.spec import (OpenAPI, OpenAPIHeader, OpenAPIMediaType, OpenAPIType, Reference,
-                                   Schema)
+from litestar.openapi.spec import (OpenAPI, OpenAPIHeader, OpenAPIMediaType, OpenAPIResponse,
+                                   OpenAPIType, Operation, PathItem, Reference, Schema,
+                                   SecurityScheme)
 
+from .problems import PROBLEM_JSON
 from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
+from .security import PROTECTED_PREFIX
 
 
 def _ref(name: str) -> Reference:
@@ -60,8 +64,22 @@ RETRY_AFTER = OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER, minimum=1), 
                             description="Seconds to wait before trying again.")
 MODEL_ROUTES = ("/v1/summaries", "/v1/chat", "/v1/verify")
 
+# With API keys configured, /v1 needs `Authorization: Bearer <key>` and is rate limited per key.
+BEARER = SecurityScheme(type="http", scheme="bearer",
+                        description="An API key of FOOTNOTED_API_KEYS (only when keys are set).")
 
-def refine(openapi: OpenAPI) -> OpenAPI:
+
+def _problem(description: str, headers: dict[str, OpenAPIHeader] | None = None) -> OpenAPIResponse:
+    return OpenAPIResponse(description=description, headers=headers, content={
+        PROBLEM_JSON: OpenAPIMediaType(schema=_ref("ProblemDetail"))})
+
+
+def _operations(item: PathItem) -> list[Operation]:
+    methods = ("get", "put", "post", "delete", "patch")
+    return [op for op in (getattr(item, m) for m in methods) if op is not None]
+
+
+def refine(openapi: OpenAPI, *, api_keys: bool = False) -> OpenAPI:
     schemas = openapi.components.schemas
     for model in CLOSED_MODELS:
         if model.model_config.get("extra") != "forbid":
@@ -75,4 +93,14 @@ def refine(openapi: OpenAPI) -> OpenAPI:
     for path in MODEL_ROUTES:
         busy = openapi.paths[path].post.responses["503"]
         busy.headers = {**(busy.headers or {}), "Retry-After": RETRY_AFTER}
+    if api_keys:
+        openapi.components.security_schemes = {"bearer": BEARER}
+        for path, item in openapi.paths.items():
+            if path.startswith(PROTECTED_PREFIX):
+                for operation in _operations(item):
+                    operation.security = [{"bearer": []}]
+                    operation.responses["401"] = _problem("No valid API key", headers={
+                        "WWW-Authenticate": OpenAPIHeader(schema=_STRING, required=True)})
+                    operation.responses["429"] = _problem("Rate limit of the key exceeded",
+                                                          headers={"Retry-After": RETRY_AFTER})
     return openapi
