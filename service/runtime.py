@@ -21,6 +21,9 @@ from .settings import Settings
 from .store import Store
 
 
+MAX_MODELS = 32  # engines kept for distinct model names
+
+
 @dataclass
 class ArticleInput:
     text: str
@@ -50,6 +53,8 @@ class Runtime:
             raise EngineUnavailable("the 'llm' engine is not configured on this server"
                                     " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")
         if model not in self._llm_engines:
+            if len(self._llm_engines) >= MAX_MODELS:  # model names come from requests: bounded
+                self._llm_engines.pop(next(iter(self._llm_engines)))
             self._llm_engines[model] = LLMEngine(
                 self.model_client, model, output_tokens=self.settings.llm_output_tokens,
                 context_tokens=context_tokens_for(model, self.settings.llm_context_tokens))

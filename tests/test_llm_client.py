@@ -56,3 +56,14 @@ def test_the_fake_model_command_serves_the_api():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_engines_for_requested_model_names_are_bounded(tmp_path, fake_model):
+    from service.runtime import MAX_MODELS, build_runtime
+
+    runtime = build_runtime(Settings(db=str(tmp_path / "f.db"), llm_base_url=fake_model.base_url))
+    for i in range(MAX_MODELS + 10):
+        runtime.engine("llm", f"model-{i}")
+    assert len(runtime._llm_engines) == MAX_MODELS
+    assert runtime.engine("llm", "model-1").model == "model-1"
+    asyncio.run(runtime.close())
