@@ -2,8 +2,9 @@
 
 import pytest
 
-from service.domain.checks import (antonym_flip, attribution_mismatch, modality_shift,
-                                   negation_flip, number_mismatch, unsupported_link)
+from service.domain.checks import (antonym_flip, attribution_mismatch, date_mismatch,
+                                   modality_shift, negation_flip, number_mismatch,
+                                   unsupported_link)
 
 SOURCE = ("Mayor Ruth Okafor said the first ferry should carry passengers by June 2028. "
           "Ticket prices rose 3 percent, and the council approved two new routes.")
@@ -50,3 +51,14 @@ def test_check(check, claim, fires):
 ], ids=["hyphenated-name", "other-speaker", "pronoun-speaker-elsewhere", "said-before-name"])
 def test_attribution_needs_the_speaker_in_the_quoting_sentence(claim, source, fires):
     assert bool(attribution_mismatch(claim, source)) is fires
+
+
+@pytest.mark.parametrize(("claim", "fires"), [
+    ("Rice will arrive on Friday.", True),
+    ("Rice will arrive Thursday.", False),
+    ("The forum meets on Friday.", False),
+    ("Rice will arrive to meet the ministers.", False),
+], ids=["day-borrowed", "same-day", "other-sentence-day", "no-day"])
+def test_a_date_borrowed_from_another_sentence(claim, fires):
+    source = ("Rice will arrive Thursday to meet the ministers. The forum meets on Friday.")
+    assert bool(date_mismatch(claim, source)) is fires

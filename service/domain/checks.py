@@ -195,6 +195,18 @@ def speakers(text: str) -> set[str]:
     return {name.replace("’", "'").removesuffix("'s") for name in found} - _NOT_SPEAKERS
 
 
+def date_mismatch(claim: str, evidence: str) -> list[str]:
+    """A day or month of the claim stands in the source sentence that says what the claim says,
+    when that sentence gives one: "Friday" borrowed from another sentence is a changed date."""
+    for part, _ in close_pairs(claim, evidence):
+        sentence = words_cased(aligned_sentence(part, evidence)) & _MONTHS_DAYS
+        claimed = words_cased(part) & _MONTHS_DAYS
+        if sentence and claimed - sentence:
+            return [f'"{sorted(claimed - sentence)[0]}" where the source says '
+                    f'"{sorted(sentence)[0]}"']
+    return []
+
+
 def misplaced_name(claim: str, evidence: str) -> list[str]:
     """A name swapped for another: the source sentence that says what a clause says names
     someone the clause leaves out, and the clause names someone that sentence does not."""
@@ -216,4 +228,4 @@ def _names_in(text: str) -> set[str]:
 
 
 CHECKS = (number_mismatch, negation_flip, antonym_flip, modality_shift, unsupported_link,
-          attribution_mismatch, misplaced_name)
+          attribution_mismatch, misplaced_name, date_mismatch)
