@@ -33,6 +33,11 @@ class CircuitBreaker:
                             retry_after=max(left, 1.0))
         self.trial = state == "half-open"
 
+    def released(self) -> None:
+        """The call ended without telling whether the endpoint works (a 429, a cancelled call):
+        a half-open circuit lets the next call try instead."""
+        self.trial = False
+
     def succeeded(self) -> None:
         self.failures, self.opened_at, self.trial = 0, None, False
 

@@ -52,35 +52,49 @@ class OpenAIModelClient:
         self.json_mode = settings.llm_structured_output
 
     @asynccontextmanager
-    async def _call(self):
-        """A slot for one model call: refused at once when the queue is full or the breaker is
-        open; the breaker learns how the call went."""
+    async def _call(self, deadline: float):
+        """A slot for one model call, by `deadline`: refused at once when the queue is full or
+        the breaker is open; the breaker learns how the call went."""
         self.breaker.before_call()
-        if self._slots.locked() and self._waiting >= self._queue_limit:
-            raise ModelBusy("too many model calls are waiting", retry_after=1)
-        self._waiting += 1
         try:
-            async with asyncio.timeout(self._budget_s):
-                await self._slots.acquire()
-        except TimeoutError as exc:
-            raise ModelBusy("no model call slot came free in time", retry_after=1) from exc
-        finally:
-            self._waiting -= 1
+            await self._acquire(deadline)
+        except BaseException:
+            self.breaker.released()  # not tried: a half-open trial may go again
+            raise
         try:
             yield
         except (ModelTimeout, ModelUnavailable):
             self.breaker.failed()
+            raise
+        except BaseException:  # a 429, an unusable answer, a reader who left: says nothing
+            self.breaker.released()
             raise
         else:
             self.breaker.succeeded()
         finally:
             self._slots.release()
 
+    async def _acquire(self, deadline: float) -> None:
+        if self._slots.locked() and self._waiting >= self._queue_limit:
+            raise ModelBusy("too many model calls are waiting", retry_after=1)
+        self._waiting += 1
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self._slots.acquire()
+        except TimeoutError as exc:
+            raise ModelTimeout(f"no model call slot came free within {self._budget_s:g} s") from exc
+        finally:
+            self._waiting -= 1
+
+    def _deadline(self) -> float:
+        return asyncio.get_running_loop().time() + self._budget_s
+
     async def complete_json(self, *, model: str, messages: list[dict[str, str]],
                             schema_name: str, schema: dict, max_tokens: int) -> Completion:
-        async with self._call():
+        deadline = self._deadline()  # one budget: queueing, the call and its retries
+        async with self._call(deadline):
             try:
-                async with asyncio.timeout(self._budget_s):
+                async with asyncio.timeout_at(deadline):
                     response = await self._create(model, messages, schema_name, schema, max_tokens)
             except TimeoutError as exc:
                 raise ModelTimeout(f"the model did not answer within {self._budget_s:g} s") from exc
@@ -90,8 +104,8 @@ class OpenAIModelClient:
 
     async def stream_json(self, *, model: str, messages: list[dict[str, str]], schema_name: str,
                           schema: dict, max_tokens: int) -> AsyncIterator[str | Completion]:
-        deadline = asyncio.get_running_loop().time() + self._budget_s
-        async with self._call():
+        deadline = self._deadline()
+        async with self._call(deadline):
             async for event in self._stream(model, messages, schema_name, schema, max_tokens,
                                             deadline):
                 yield event

@@ -6,7 +6,7 @@ import pytest
 
 from service.breaker import CircuitBreaker
 from service.domain.engines.llm import CLAIMS_SCHEMA
-from service.domain.errors import ModelBusy, ModelUnavailable
+from service.domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
 from service.fake_model import FakeModelServer
 from service.llm import OpenAIModelClient
 from service.settings import Settings
@@ -87,3 +87,57 @@ def test_a_failing_endpoint_trips_the_breaker_and_it_recovers(fake_model):
         assert client.breaker.state == "closed"
         await client.close()
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("trial_model", ["rate-limit", "truncated"], ids=["429", "bad-answer"])
+def test_a_trial_that_proves_nothing_does_not_jam_the_breaker(fake_model, trial_model):
+    settings = Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
+                        llm_breaker_failures=1, llm_breaker_cooldown_s=0.2)
+
+    async def scenario():
+        client = OpenAIModelClient(settings)
+        with pytest.raises(ModelUnavailable):
+            await call(client, "server-error")
+        await asyncio.sleep(0.25)
+        with pytest.raises((ModelBusy, ModelBadOutput)):
+            await call(client, trial_model)  # the trial tells nothing about the endpoint
+        await call(client, "good")  # so the next call may try, and closes the circuit
+        assert client.breaker.state == "closed"
+        await client.close()
+    asyncio.run(scenario())
+
+
+def test_a_cancelled_trial_does_not_jam_the_breaker(fake_model):
+    settings = Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
+                        llm_breaker_failures=1, llm_breaker_cooldown_s=0.2)
+
+    async def scenario():
+        client = OpenAIModelClient(settings)
+        with pytest.raises(ModelUnavailable):
+            await call(client, "server-error")
+        await asyncio.sleep(0.25)
+        trial = asyncio.ensure_future(call(client, "hang"))
+        await asyncio.sleep(0.2)
+        trial.cancel()
+        await asyncio.gather(trial, return_exceptions=True)
+        await call(client, "good")
+        await client.close()
+    asyncio.run(scenario())
+
+
+def test_waiting_for_a_slot_counts_against_the_call_budget():
+    async def scenario():
+        with FakeModelServer(latency_s=0.8) as server:
+            client = OpenAIModelClient(Settings(llm_base_url=server.base_url, llm_concurrency=1,
+                                                llm_timeout_s=1.0, llm_max_retries=0))
+            loop = asyncio.get_running_loop()
+            first = asyncio.ensure_future(call(client))
+            await asyncio.sleep(0.05)
+            started = loop.time()
+            with pytest.raises(ModelTimeout):
+                await call(client)  # waits 0.75 s for the slot, then has 0.25 s for 0.8 s
+            elapsed = loop.time() - started
+            await first
+            await client.close()
+            return elapsed
+    assert asyncio.run(scenario()) < 1.2
