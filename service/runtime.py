@@ -3,6 +3,7 @@
 The HTTP layer and the CLI both go through it, so each request type is one call here.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -83,8 +84,12 @@ class Runtime:
         if not self.store.delete_article(article_id):
             raise NotFound(f"no article with id {article_id!r}")
 
-    def article_for(self, given: ArticleInput | None, article_id: str | None) -> Article:
-        return self.add_article(given) if given is not None else self.get_article(article_id or "")
+    async def article_for(self, given: ArticleInput | None, article_id: str | None) -> Article:
+        """An inline article is built in a worker thread: a long one takes a while, and the
+        event loop keeps serving the other requests meanwhile."""
+        if given is not None:
+            return await asyncio.to_thread(self.add_article, given)
+        return self.get_article(article_id or "")
 
     async def summarize(self, article: Article, options: SummaryOptions,
                         engine: str | None = None, model: str | None = None) -> GroundedSummary:
@@ -123,7 +128,7 @@ class Runtime:
             raise LimitExceeded("max_article_chars", limit,
                                 f"the text has {len(text)} characters; the limit is {limit}")
         if not (self.settings.verify_judge if judge is None else judge):
-            return check_text(source, text)
+            return await asyncio.to_thread(check_text, source, text)
         if self.model_client is None:
             raise EngineUnavailable("a model judge needs a model endpoint"
                                     " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")

@@ -2,6 +2,8 @@
 support it (its citations), a support score and a verdict. The same verifier as summaries and
 chat use (verify.py): one implementation."""
 
+import asyncio
+
 from pydantic import BaseModel
 
 from .article import Article, Sentence
@@ -35,7 +37,7 @@ def check_text(source: Article, text: str) -> CheckedText:
 async def check_text_with_judge(source: Article, text: str, client: ModelClient,
                                 model: str) -> CheckedText:
     """The offline check, then a model's verdict on each claim against its citations."""
-    checked = check_text(source, text)
+    checked = await asyncio.to_thread(check_text, source, text)
     usage = Usage()
     claims = await judge_claims(checked.claims, client, model, usage)
     return checked.model_copy(update={"claims": claims, "usage": usage, "engine": "llm-judge",

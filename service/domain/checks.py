@@ -87,12 +87,14 @@ def number_mismatch(claim: str, evidence: str) -> list[str]:
 
 
 def _derived(number: str, cited: set[str]) -> bool:
+    """One pass with a set lookup, not every pair: cited text can hold thousands of numbers."""
     try:
-        target, values = float(number), [float(c) for c in cited]
+        target = round(float(number), 6)
+        values = {round(float(c), 6) for c in cited}
     except ValueError:
         return False
-    return any(abs(a + b - target) < 1e-6 or abs(abs(a - b) - target) < 1e-6
-               for i, a in enumerate(values) for b in values[i + 1:])
+    return any(b in values and b != a for a in values
+               for b in (round(target - a, 6), round(a - target, 6), round(a + target, 6)))
 
 
 def aligned_clause(claim: str, evidence: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 import math
 import re
+import threading
 
 import bm25s
 from nltk.stem.porter import PorterStemmer
@@ -132,12 +133,15 @@ def _coverage(query: set[str], sentence: set[str], idf: dict[str, float]) -> flo
 
 def _index(article: Article) -> _Index:
     """Built once per article and kept for its next questions (a small LRU by article id)."""
-    if (index := _INDEXES.get(article.id)) is not None:
-        _INDEXES.move_to_end(article.id)
-        return index
-    _INDEXES[article.id] = index = _build_index(article)
-    if len(_INDEXES) > _INDEX_CACHE_SIZE:
-        _INDEXES.popitem(last=False)
+    with _INDEXES_LOCK:  # verify runs in worker threads, chat on the event loop
+        if (index := _INDEXES.get(article.id)) is not None:
+            _INDEXES.move_to_end(article.id)
+            return index
+    index = _build_index(article)
+    with _INDEXES_LOCK:
+        _INDEXES[article.id] = index
+        if len(_INDEXES) > _INDEX_CACHE_SIZE:
+            _INDEXES.popitem(last=False)
     return index
 
 
@@ -162,3 +166,4 @@ def _build_index(article: Article) -> _Index:
 
 
 _INDEXES: OrderedDict[str, _Index] = OrderedDict()
+_INDEXES_LOCK = threading.Lock()

@@ -59,7 +59,7 @@ class SummariesController(Controller):
           "another engine never answers in the requested one's place.")
     async def create(self, data: JSONBody[SummaryRequest],
                      runtime: NamedDependency[Runtime]) -> GroundedSummary:
-        article = runtime.article_for(data.article.to_input() if data.article else None,
+        article = await runtime.article_for(data.article.to_input() if data.article else None,
                                       data.article_id)
         result = await runtime.summarize(article, data.options(), data.engine, data.model)
         note_result(result)
@@ -82,7 +82,7 @@ class ChatController(Controller):
     async def create(self, data: JSONBody[ChatRequest],
                      runtime: NamedDependency[Runtime]) -> Response[GroundedAnswer]:
         # Annotated as a Response so that each response keeps its own media type (JSON or SSE).
-        article = runtime.article_for(data.article.to_input() if data.article else None,
+        article = await runtime.article_for(data.article.to_input() if data.article else None,
                                       data.article_id)
         if not data.stream:
             result = await runtime.chat(article, data.messages, data.engine, data.model)
@@ -108,7 +108,7 @@ class VerifyController(Controller):
           "absent from the cited text) stand whatever it says.")
     async def create(self, data: JSONBody[VerifyRequest],
                      runtime: NamedDependency[Runtime]) -> CheckedText:
-        source = runtime.article_for(
+        source = await runtime.article_for(
             ArticleInput(text=data.source) if data.source is not None else None, data.source_id)
         result = await runtime.check(source, data.text, data.judge, data.model)
         note_result(result)

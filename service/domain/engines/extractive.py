@@ -10,6 +10,7 @@ cosine similarities to all others, which equals its dot product with the sum of 
 it costs one pass over the words instead of a sentence-by-sentence matrix.
 """
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 import math
@@ -48,12 +49,13 @@ class ExtractiveEngine:
     prompt_version = "extractive-1"
 
     async def summarize(self, article: Article, options: SummaryOptions) -> Draft:
-        return Draft(claims=[DraftClaim(text=s.text, sentence_ids=[s.id])
-                             for s in choose_sentences(article, options.sentences)])
+        # In a worker thread: a long article's ranking would hold up the event loop.
+        chosen = await asyncio.to_thread(choose_sentences, article, options.sentences)
+        return Draft(claims=[DraftClaim(text=s.text, sentence_ids=[s.id]) for s in chosen])
 
     async def answer_stream(self, article: Article, messages: list[ChatMessage]
                             ) -> AsyncIterator[str | AnswerDraft]:
-        draft = answer_from_sentences(article, messages)
+        draft = await asyncio.to_thread(answer_from_sentences, article, messages)
         for index, claim in enumerate(draft.claims):
             yield (" " if index else "") + claim.text
         yield draft
