@@ -27,7 +27,10 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     """Main content via trafilatura (boilerplate removed); all visible text when it finds none."""
     text = trafilatura.extract(html, output_format="txt", favor_recall=True, include_comments=False)
     metadata = trafilatura.extract_metadata(html)
-    return text or visible_text(html), (metadata.title if metadata and metadata.title else None)
+    blocks = (text or visible_text(html)).splitlines()
+    # One line a block: a blank line between them makes each its own paragraph, as in text.
+    title = metadata.title if metadata and metadata.title else None
+    return "\n\n".join(b for b in blocks if b.strip()), title
 
 
 def visible_text(html: str) -> str:
