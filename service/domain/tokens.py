@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 from functools import lru_cache
+import hashlib
 import logging
+import os
+import tempfile
 
 import tiktoken
 
@@ -44,11 +47,31 @@ def tokenizer_for(model: str | None) -> Tokenizer:
             name = tiktoken.encoding_name_for_model(model)
             if name == "cl100k_base":  # the bundled file is this very encoding
                 return Tokenizer(tiktoken.get_encoding(FALLBACK_ENCODING), exact=True)
+            if not cached_locally(name):
+                raise FileNotFoundError(f"{name} is not in tiktoken's local cache")
             return Tokenizer(tiktoken.get_encoding(name), exact=True)
-        except Exception as exc:  # unknown model, or the encoding file cannot be downloaded
+        except Exception as exc:  # unknown model, or no local copy of its encoding
             log.warning(
-                "tokenizer: encoding for model %r not available (%s); counting with %s "
+                "tokenizer: encoding for model %r not available offline (%s); counting with %s "
                 "and a %.0f%% safety margin in token budgets",
-                model, type(exc).__name__, FALLBACK_ENCODING, FALLBACK_MARGIN * 100,
+                model, exc, FALLBACK_ENCODING, FALLBACK_MARGIN * 100,
             )
     return Tokenizer(tiktoken.get_encoding(FALLBACK_ENCODING), exact=model is None)
+
+
+def cached_locally(name: str) -> bool:
+    """Whether tiktoken would load `name` from its cache without fetching it: never fetch, so a
+    request never waits on the network (tiktoken's download has no timeout). Seed the cache
+    (TIKTOKEN_CACHE_DIR) at build time to count with a model's own encoding."""
+    url = _ENCODING_URLS.get(name)
+    cache_dir = os.environ.get("TIKTOKEN_CACHE_DIR", os.environ.get(
+        "DATA_GYM_CACHE_DIR", os.path.join(tempfile.gettempdir(), "data-gym-cache")))
+    if url is None or not cache_dir:
+        return False
+    return os.path.exists(os.path.join(cache_dir, hashlib.sha1(url.encode()).hexdigest()))
+
+
+_BLOBS = "https://openaipublic.blob.core.windows.net/encodings/"
+_ENCODING_URLS = {name: f"{_BLOBS}{file}.tiktoken" for name, file in [
+    ("o200k_base", "o200k_base"), ("o200k_harmony", "o200k_base"), ("r50k_base", "r50k_base"),
+    ("p50k_base", "p50k_base"), ("p50k_edit", "p50k_base")]}
