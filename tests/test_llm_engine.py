@@ -96,3 +96,11 @@ def test_repair_is_asked_once_with_the_failures(ferry_text):
 def _run(coroutine):
     import asyncio
     return asyncio.run(coroutine)
+
+
+def test_a_model_writing_more_claims_than_asked_is_cut_to_the_limit(ferry_text):
+    client = ScriptedClient()
+    client.enqueue(claims_json(*[("The ferries will cost $18.4 million.", [8])] * 7))
+    draft = _run(LLMEngine(client, "m", context_tokens=8192).summarize(
+        build_article(ferry_text), SummaryOptions(max_sentences=2)))
+    assert len(draft.claims) == 2

@@ -35,3 +35,9 @@ def test_without_judge_no_model_is_called(llm_client, fake_model, ferry_text):
 
 def test_a_judge_needs_a_model_endpoint(client, ferry_text):
     assert_problem(verify(client, ferry_text, judge=True), 422)
+
+
+def test_every_offline_veto_stands_against_the_judge(llm_client, ferry_text):
+    text = "The Port Alder city council did not vote on Tuesday to buy two electric ferries."
+    result = llm_client.post("/v1/verify", json={"source": ferry_text, "text": text, "judge": True}).json()
+    assert result["claims"][0]["verdict"] == "unsupported"  # the scripted judge said supported

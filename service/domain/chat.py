@@ -27,6 +27,8 @@ class GroundedAnswer(Grounded):
     answer: str
     answerable: bool = Field(description="False when the article does not contain the answer; "
                              "such answers carry no claims and no citations.")
+    explanation: str | None = Field(None, description="With `answerable: false`, why (the "
+                                    "engine's words, not checked against the article).")
 
 
 async def answer(article: Article, messages: list[ChatMessage], engine: Engine,
@@ -73,9 +75,10 @@ async def _grounded(article: Article, draft: AnswerDraft, engine: Engine) -> Gro
 
 
 def abstention(article: Article, engine: Engine, draft: AnswerDraft) -> GroundedAnswer:
-    """No claims, no citations: nothing is asserted about the article."""
-    text = f"{NOT_IN_ARTICLE} {draft.explanation}".strip()
-    return GroundedAnswer(article_id=article.id, answer=text, answerable=False, claims=[],
+    """No claims, no citations, nothing asserted about the article: the answer is the fixed
+    sentence, and the engine's own words go apart, as an explanation nobody checked."""
+    return GroundedAnswer(article_id=article.id, answer=NOT_IN_ARTICLE, answerable=False,
+                          explanation=draft.explanation[:500] or None, claims=[],
                           validation=Validation(status="verified", claims=0, supported=0,
                                                 unsupported=0),
                           usage=draft.usage, engine=engine.name, model=engine.model,

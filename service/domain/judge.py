@@ -1,7 +1,8 @@
 """A model as judge of claims against their cited sentences (POST /v1/verify with a judge).
 
-The model's verdict decides, except where an offline check has proved the claim wrong (a number
-or name absent from the cited text): those vetoes stand whatever the model says.
+The model's verdict decides, except where an offline check has found the claim wrong (a number
+or name absent from the cited text, a flipped polarity, a "may" made a "will"...): every such
+veto stands whatever the model says, so a model can only make the verdicts stricter there.
 """
 
 from pydantic import BaseModel, Field
@@ -54,6 +55,6 @@ def _listing(number: int, claim: Claim) -> str:
 
 def _decide(number: int, claim: Claim, said: dict[int, bool]) -> Claim:
     offline = check_support(claim.text, [c.quote for c in claim.citations])
-    proven_wrong = bool(offline.missing_numbers or offline.missing_names) or not claim.citations
+    proven_wrong = bool(offline.reasons) or not claim.citations
     supported = said.get(number, False) and not proven_wrong
     return claim.model_copy(update={"verdict": "supported" if supported else "unsupported"})

@@ -125,7 +125,7 @@ class LLMEngine:
         else:
             parts = await asyncio.gather(*(self._summarize(g, options, usage) for g in groups))
             claims = await self._combine(article, [c for part in parts for c in part], options, usage)
-        return Draft(claims=claims, usage=usage)
+        return Draft(claims=claims[:options.sentences], usage=usage)  # the prompt asks; we make sure
 
     async def repair(self, article: Article, draft: Draft, problems: list[str],
                      options: SummaryOptions) -> Draft:
@@ -136,7 +136,7 @@ class LLMEngine:
         messages = self.prompts["repair"].messages(
             article=numbered(sentences), summary=summary, problems="\n".join(problems),
             max_sentences=options.sentences)
-        return Draft(claims=await self._ask(messages, usage), usage=usage)
+        return Draft(claims=(await self._ask(messages, usage))[:options.sentences], usage=usage)
 
     async def answer_stream(self, article: Article, messages: list[ChatMessage]
                             ) -> AsyncIterator[str | AnswerDraft]:
