@@ -52,3 +52,12 @@ def test_every_golden_sentence_supports_itself():
         for sentence in build_article(golden.text).sentences:
             result = check_support(sentence.text, [sentence.text])
             assert result.supported or not content_stems(sentence.text), sentence.text
+
+
+@pytest.mark.parametrize(("claim", "supported"), [
+    ("Okafor voted against the ferry plan on Tuesday.", False),
+    ("Prakash voted against the ferry plan on Tuesday.", True),
+], ids=["wrong-name-first", "right-name-first"])
+def test_a_name_opening_the_claim_is_checked_too(claim, supported):
+    source = "Councilman Dev Prakash voted against the ferry plan on Tuesday."
+    assert check_support(claim, [source]).supported is supported
