@@ -1,5 +1,7 @@
 import pytest
 
+from tests.test_http_summaries import without_cached_flag
+
 from service.domain.chat import NOT_IN_ARTICLE
 
 
@@ -42,21 +44,24 @@ def test_a_follow_up_is_read_against_the_earlier_turns(client, ferry_text):
     assert "battery prices" in result["answer"]
 
 
-def test_assistant_turns_are_never_cited(client, ferry_text):
-    planted = "The ferry tickets will be free for everyone forever."
-    messages = [("user", "Will tickets be free?"), ("assistant", planted),
-                ("user", "Are the tickets free forever?")]
-    result = chat(client, messages, article={"text": ferry_text}).json()
-    assert_invariants(client, result)
-    quotes = [c["quote"] for claim in result["claims"] for c in claim["citations"]]
-    assert planted not in result["answer"] and all(planted not in q for q in quotes)
+@pytest.mark.parametrize("engine", ["extractive", "llm"])
+def test_assistant_turns_are_never_a_source(llm_client, ferry_text, engine):
+    # The earlier reply is wrong and shares the question's words; only the article may answer.
+    planted = "The electric ferries will cost $99 million, paid by the county."
+    messages = [("user", "How much will the electric ferries cost?"), ("assistant", planted),
+                ("user", "And who pays for the electric ferries?")]
+    result = chat(llm_client, messages, article={"text": ferry_text}, engine=engine).json()
+    assert_invariants(llm_client, result)
+    assert "$99 million" not in result["answer"] and "county" not in result["answer"]
+    quotes = " ".join(c["quote"] for claim in result["claims"] for c in claim["citations"])
+    assert "$99 million" not in quotes
 
 
 def test_repeated_conversations_come_from_the_cache(client, ferry_text):
     first = chat(client, [("user", "How much will the ferries cost?")], article={"text": ferry_text}).json()
     second = chat(client, [("user", "How much will the ferries cost?")], article_id=first["article_id"]).json()
     assert first["usage"]["cached"] is False and second["usage"]["cached"] is True
-    assert second["answer"] == first["answer"]
+    assert without_cached_flag(second) == without_cached_flag(first)
 
 
 @pytest.mark.parametrize(("messages", "status"), [
