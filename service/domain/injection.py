@@ -7,10 +7,12 @@ untrusted data; this check is the second line, for the attacks that are plain to
 
 from bisect import bisect_left
 import re
+import unicodedata
 
 _PATTERNS = re.compile("|".join([
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines|"
-    r"directions)\b",  # "Ignore all previous instructions"
+    r"directions|(you were|you've been|you have been) (told|given))\b",  # "Ignore all previous..."
+    r"\b(system|admin|developer) (note|prompt|override|instruction)s?\s*:",
     r"\b(you are|act as|pretend to be)\b.{0,30}\b(an? )?(ai|assistant|language model|chatbot|llm|"
     r"gpt)\b",
     r"\b(note|message|instructions?) (to|for) (any |all )?(ai|llms?|language models?|assistants?|"
@@ -30,7 +32,8 @@ _PATTERNS = re.compile("|".join([
 
 
 def looks_injected(sentence: str) -> bool:
-    return bool(_PATTERNS.search(sentence))
+    # NFKC folds look-alike forms (full-width letters, ligatures) that would dodge the patterns.
+    return bool(_PATTERNS.search(unicodedata.normalize("NFKC", sentence)))
 
 
 def suspect_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[bool]:

@@ -85,7 +85,7 @@ def html_page(data: dict) -> str:
     by_article: dict[str, list[dict]] = defaultdict(list)
     for case in data["cases"]:
         by_article[case["article_id"]].append(case)
-    rows = "".join(f"<tr><td>{escape(n)}</td><td>{v}</td><td>{escape(_bound(n, v, data)[0])}</td>"
+    rows = "".join(f"<tr><td>{escape(n)}</td><td>{escape(str(v))}</td><td>{escape(_bound(n, v, data)[0])}</td>"
                    f"<td>{'' if _bound(n, v, data)[1] else 'FAIL'}</td></tr>"
                    for n, v in data["metrics"].items())
     sections = "".join(_article_section(article_id, data["articles"].get(article_id), cases)
@@ -118,7 +118,7 @@ def _case_html(case: dict, text: str) -> str:
 def _output_html(output: dict, text: str) -> str:
     claims = "".join(
         f"<li class='{escape(c['verdict'])}'>{escape(c['text'])} <small>{escape(c['verdict'])} "
-        f"{c['support']}</small>" + "".join(
+        f"{escape(str(c['support']))}</small>" + "".join(
             f"<blockquote>{_context(text, cit['start'], cit['end'])}</blockquote>"
             for cit in c["citations"]) + "</li>" for c in output["claims"])
     body = output.get("summary") or output.get("answer") or ""
