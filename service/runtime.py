@@ -128,12 +128,14 @@ class Runtime:
             raise LimitExceeded("max_article_chars", limit,
                                 f"the text has {len(text)} characters; the limit is {limit}")
         if not (self.settings.verify_judge if judge is None else judge):
-            return await asyncio.to_thread(check_text, source, text)
+            return await asyncio.to_thread(check_text, source, text,
+                                           self.settings.max_verify_claims)
         if self.model_client is None:
             raise EngineUnavailable("a model judge needs a model endpoint"
                                     " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")
         return await check_text_with_judge(source, text, self.model_client,
-                                           model or self.settings.llm_model)
+                                           model or self.settings.llm_model,
+                                           self.settings.max_verify_claims)
 
     async def close(self) -> None:
         if self.model_client is not None:

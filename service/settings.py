@@ -51,6 +51,8 @@ class Settings(BaseSettings):
         400_000, ge=1, description="Longest article in tokens (cl100k_base), after normalization (422).")
     max_summary_sentences: int = Field(
         50, ge=1, description="Most sentences a summary may ask for (`max_sentences`, 422).")
+    max_verify_claims: int = Field(
+        500, ge=1, description="Most claims one POST /v1/verify text may hold (422).")
     max_messages: int = Field(50, ge=1, description="Most messages in one conversation (422).")
     max_message_chars: int = Field(
         8_000, ge=1, description="Longest single chat message, in characters (422).")

@@ -100,7 +100,10 @@ def assert_problem(response, status):
      "max_messages"),
     ({"max_summary_sentences": 5}, "/v1/summaries",
      {"article": {"text": "The dam opened."}, "max_sentences": 6}, "max_summary_sentences"),
-], ids=["article-tokens", "message-chars", "messages", "summary-sentences"])
+    ({"max_verify_claims": 3}, "/v1/verify",
+     {"source": "The dam opened.", "text": "One claim. Two claims. Three claims. Four claims."},
+     "max_verify_claims"),
+], ids=["article-tokens", "message-chars", "messages", "summary-sentences", "verify-claims"])
 def test_each_limit_refuses_with_a_422_that_names_it(tmp_path, limits, path, body, limit):
     settings = Settings(db=str(tmp_path / "f.db"), **limits)
     with TestClient(create_app(settings)) as client:

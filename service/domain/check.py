@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from .article import Article, Sentence
 from .claim_split import split_claims
+from .errors import LimitExceeded
 from .grounded import Citation, Claim, Usage, Validation, validation_for
 from .judge import judge_claims
 from .model import ModelClient
@@ -28,16 +29,20 @@ class CheckedText(BaseModel):
     model: str | None = None
 
 
-def check_text(source: Article, text: str) -> CheckedText:
-    claims = [_check_claim(source, text, start, end) for start, end in split_claims(text)]
+def check_text(source: Article, text: str, max_claims: int = 500) -> CheckedText:
+    spans = split_claims(text)
+    if len(spans) > max_claims:
+        raise LimitExceeded("max_verify_claims", max_claims,
+                            f"the text has {len(spans)} claims; the limit is {max_claims}")
+    claims = [_check_claim(source, text, start, end) for start, end in spans]
     return CheckedText(source_id=source.id, text=text, claims=claims,
                        validation=validation_for(claims, []), usage=Usage())
 
 
 async def check_text_with_judge(source: Article, text: str, client: ModelClient,
-                                model: str) -> CheckedText:
+                                model: str, max_claims: int = 500) -> CheckedText:
     """The offline check, then a model's verdict on each claim against its citations."""
-    checked = await asyncio.to_thread(check_text, source, text)
+    checked = await asyncio.to_thread(check_text, source, text, max_claims)
     usage = Usage()
     claims = await judge_claims(checked.claims, client, model, usage)
     return checked.model_copy(update={"claims": claims, "usage": usage, "engine": "llm-judge",
