@@ -89,38 +89,39 @@ def test_a_failing_endpoint_trips_the_breaker_and_it_recovers(fake_model):
     asyncio.run(scenario())
 
 
-@pytest.mark.parametrize("trial_model", ["rate-limit", "truncated"], ids=["429", "bad-answer"])
-def test_a_trial_that_proves_nothing_does_not_jam_the_breaker(fake_model, trial_model):
-    settings = Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
-                        llm_breaker_failures=1, llm_breaker_cooldown_s=0.2)
+async def half_open_client(fake_model) -> OpenAIModelClient:
+    """A client whose breaker has opened on one failure and waited out its cooldown."""
+    client = OpenAIModelClient(Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
+                                        llm_breaker_failures=1, llm_breaker_cooldown_s=0.2))
+    with pytest.raises(ModelUnavailable):
+        await call(client, "server-error")
+    await asyncio.sleep(0.25)
+    return client
 
+
+async def cancelled_trial(client) -> None:
+    trial = asyncio.ensure_future(call(client, "hang"))
+    await asyncio.sleep(0.2)
+    trial.cancel()
+    await asyncio.gather(trial, return_exceptions=True)
+
+
+async def failed_trial(client, model) -> None:
+    with pytest.raises((ModelBusy, ModelBadOutput)):
+        await call(client, model)
+
+
+@pytest.mark.parametrize("trial", [
+    lambda client: failed_trial(client, "rate-limit"),
+    lambda client: failed_trial(client, "truncated"),
+    cancelled_trial,
+], ids=["429", "bad-answer", "cancelled"])
+def test_a_trial_that_proves_nothing_does_not_jam_the_breaker(fake_model, trial):
     async def scenario():
-        client = OpenAIModelClient(settings)
-        with pytest.raises(ModelUnavailable):
-            await call(client, "server-error")
-        await asyncio.sleep(0.25)
-        with pytest.raises((ModelBusy, ModelBadOutput)):
-            await call(client, trial_model)  # the trial tells nothing about the endpoint
+        client = await half_open_client(fake_model)
+        await trial(client)  # the trial tells nothing about the endpoint
         await call(client, "good")  # so the next call may try, and closes the circuit
         assert client.breaker.state == "closed"
-        await client.close()
-    asyncio.run(scenario())
-
-
-def test_a_cancelled_trial_does_not_jam_the_breaker(fake_model):
-    settings = Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
-                        llm_breaker_failures=1, llm_breaker_cooldown_s=0.2)
-
-    async def scenario():
-        client = OpenAIModelClient(settings)
-        with pytest.raises(ModelUnavailable):
-            await call(client, "server-error")
-        await asyncio.sleep(0.25)
-        trial = asyncio.ensure_future(call(client, "hang"))
-        await asyncio.sleep(0.2)
-        trial.cancel()
-        await asyncio.gather(trial, return_exceptions=True)
-        await call(client, "good")
         await client.close()
     asyncio.run(scenario())
 
