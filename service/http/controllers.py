@@ -59,8 +59,7 @@ class SummariesController(Controller):
           "another engine never answers in the requested one's place.")
     async def create(self, data: JSONBody[SummaryRequest],
                      runtime: NamedDependency[Runtime]) -> GroundedSummary:
-        article = await runtime.article_for(data.article.to_input() if data.article else None,
-                                      data.article_id)
+        article = await runtime.article_for(data.given(), data.article_id)
         result = await runtime.summarize(article, data.options(), data.engine, data.model)
         note_result(result)
         return result
@@ -82,8 +81,7 @@ class ChatController(Controller):
     async def create(self, data: JSONBody[ChatRequest],
                      runtime: NamedDependency[Runtime]) -> Response[GroundedAnswer]:
         # Annotated as a Response so that each response keeps its own media type (JSON or SSE).
-        article = await runtime.article_for(data.article.to_input() if data.article else None,
-                                      data.article_id)
+        article = await runtime.article_for(data.given(), data.article_id)
         if not data.stream:
             result = await runtime.chat(article, data.messages, data.engine, data.model)
             note_result(result)

@@ -33,6 +33,9 @@ class ArticleRef(BaseModel):
             raise ValueError("give exactly one of `article` and `article_id`")
         return self
 
+    def given(self) -> ArticleInput | None:
+        return self.article.to_input() if self.article else None
+
 
 class EngineChoice(BaseModel):
     engine: Literal["extractive", "llm"] | None = Field(
