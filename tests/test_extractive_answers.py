@@ -35,3 +35,20 @@ def test_answer_or_abstain(question, expected):
 
 def test_a_heading_is_never_the_answer():
     assert all("at a glance" not in text for text in answers("What is the drone like at a glance?"))
+
+
+EARNINGS = build_article(
+    "Toolmaker's profit rises\n\n"
+    "Marlow Tools said Tuesday that its second-quarter profit rose 12%, helped by strong demand "
+    "for cordless drills.\n\n"
+    "Marlow Tools earned $8.1 million in the three months ended June 30.\n\n"
+    "Its shares closed at a record.\n\n"
+    "The company also plans a new plant in Ohio.")
+
+
+def test_a_weaker_sentence_holding_what_the_best_one_lacks_answers():
+    # The lead covers more of the question but not "earn"; the sentence that does gives the sum.
+    question = "How much did Marlow Tools earn in the second quarter?"
+    hits = answer_hits(EARNINGS, [ChatMessage(role="user", content=question)])
+    assert [h.sentence.text for h in hits] == [
+        "Marlow Tools earned $8.1 million in the three months ended June 30."]

@@ -19,7 +19,7 @@ import re
 from ..article import Article, Sentence
 from ..answer_types import expected_type, gives
 from ..conversation import ChatMessage, is_follow_up, question_of, recent_turns
-from ..retrieval import Hit, search
+from ..retrieval import Hit, content_words, query_words, search
 from ..verify import content_stems
 from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
@@ -37,6 +37,10 @@ ANSWER_THRESHOLD = 0.25
 # lacks the expected answer type, a weaker one that happens to hold a number or a name is
 # usually a near miss, not the answer.
 RELATIVE_COVERAGE = 0.7
+# A sentence holding a question word that the sentence most about the question lacks speaks to
+# another part of the question ("earn" where the lead only names the company), not a weaker
+# take on the same part: it needs only this share.
+COMPLEMENT_COVERAGE = 0.6
 # A second sentence joins the answer when it covers the question almost as well as the first.
 SECOND_SENTENCE = 0.9
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -80,7 +84,8 @@ def answer_hits(article: Article, messages: list[ChatMessage],
 
     An answer sentence gives the answer type the question expects (answer_types.gives) and
     covers at least `threshold` of the question, and RELATIVE_COVERAGE of what the sentence
-    most about it covers. A follow-up is searched together with the recent turns (assistant
+    most about it covers (COMPLEMENT_COVERAGE when it holds a question word that sentence
+    lacks). A follow-up is searched together with the recent turns (assistant
     turns only steer the search: what is cited is always an article sentence).
     """
     question = question_of(messages)
@@ -90,8 +95,15 @@ def answer_hits(article: Article, messages: list[ChatMessage],
              if _can_answer(h.sentence.text)]
     if not found:
         return []
-    floor = max(threshold, RELATIVE_COVERAGE * max(h.coverage for h in found))
-    hits = [h for h in found if h.coverage >= floor and gives(h.sentence.text, kind, question)]
+    top = max(found, key=lambda h: h.coverage)
+    missing = set(query_words(question)) - set(content_words(top.sentence.text))
+
+    def covers_enough(hit: Hit) -> bool:
+        share = (COMPLEMENT_COVERAGE if missing & set(content_words(hit.sentence.text))
+                 else RELATIVE_COVERAGE)
+        return hit.coverage >= max(threshold, share * top.coverage)
+
+    hits = [h for h in found if covers_enough(h) and gives(h.sentence.text, kind, question)]
     if not hits:
         return []
     return [hits[0]] + [h for h in hits[1:2] if h.coverage >= SECOND_SENTENCE * hits[0].coverage]
