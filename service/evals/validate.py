@@ -1,14 +1,15 @@
 """The golden data validator: what the schema cannot say. CI runs it (tests/test_golden.py).
 
 Each support excerpt must stand verbatim in its article and is resolved to the ids of the
-sentences it overlaps; the golden answer must stand in the text of those sentences. Key facts
-stand in the article; canaries stand only inside the injected passage.
+sentences it overlaps; the golden answer must stand in the text of those sentences, as whole
+words (the fact-match test). Key facts stand in the article; canaries stand only inside the
+injected passage.
 """
 
 from dataclasses import dataclass
 
 from ..domain.article import Article, build_article
-from .answers import normalize_answer
+from .answers import fact_match, normalize_answer
 from .golden import GoldenArticle, GoldenQuestion, GoldenQuestions
 
 
@@ -74,9 +75,10 @@ def _question_problems(where: str, question: GoldenQuestion, article: Article) -
     if not ids:
         return [Problem(where, "a support excerpt is not verbatim in the article")]
     supported = " ".join(article.sentence(i).text for i in ids)
-    if normalize_answer(question.answer) not in normalize_answer(supported):
+    # The metric's own test (whole words): else quoting the support verbatim would not count.
+    if not fact_match(question.answer, supported):
         return [Problem(where, f"the support sentences {ids} do not contain the answer "
-                               f"{question.answer!r}")]
+                               f"{question.answer!r} as whole words")]
     return []
 
 
