@@ -1,6 +1,7 @@
 """The extractive engine's answer/abstain trade-off on the golden questions.
 
-    .venv/bin/python bench/abstention.py
+    .venv/bin/python bench/abstention.py                                  # the tuning set
+    .venv/bin/python bench/abstention.py --questions evals/heldout/questions  # held out
 
 For each threshold on the coverage of the question by the answer sentence, prints: the share of
 answerable questions (single questions and conversation turns) whose golden answer stands in the
@@ -15,6 +16,7 @@ the held-out article is answered with it (leave one article out); the held-out o
 pooled.
 """
 
+import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +56,10 @@ def gate_bounds(path: Path = GATE) -> Bounds:
                   maxima.get("false_abstention_rate", 1.0))
 
 
-def cases():
+def cases(questions: Path | None = None):
     """(article id, article, messages, golden turn) for every question and conversation turn."""
     articles = {a.id: build_article(a.text, title=a.title) for a in load_articles()}
-    for golden in load_questions():
+    for golden in load_questions(questions) if questions else load_questions():
         article = articles[golden.article_id]
         for q in golden.questions:
             yield golden.article_id, article, [ChatMessage(role="user", content=q.question)], q
@@ -123,7 +125,10 @@ def report(by_threshold: dict[float, list[Outcome]], gate: Bounds) -> None:
 
 
 def main() -> None:
-    all_cases = list(cases())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--questions", type=Path, default=None,
+                        help="a folder of question files (default: evals/golden/questions)")
+    all_cases = list(cases(parser.parse_args().questions))
     by_threshold = {t: outcomes(t, all_cases) for t in THRESHOLDS}
     answerable = sum(g.answerable for *_, g in all_cases)
     articles = len({article_id for article_id, *_ in all_cases})
