@@ -27,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/summary_rouge.py
 	$(BIN)/python bench/abstention.py
+	$(BIN)/python bench/abstention.py --questions evals/heldout/questions
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools in the venv).
 lock: $(STAMP)

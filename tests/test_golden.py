@@ -3,7 +3,7 @@
 import pytest
 
 from service.domain.tokens import tokenizer_for
-from service.evals.golden import GoldenArticle, GoldenQuestion, GoldenQuestions, load_articles, load_questions
+from service.evals.golden import GOLDEN_DIR, GoldenArticle, GoldenQuestion, GoldenQuestions, load_articles, load_questions
 from service.evals.validate import validate
 
 
@@ -14,6 +14,16 @@ def golden():
 
 def test_the_golden_data_is_valid(golden):
     assert [str(p) for p in validate(*golden)] == []
+
+
+def test_the_held_out_questions_are_valid_and_apart(golden):
+    """evals/heldout measures the extractive engine on questions it was never tuned on."""
+    articles, questions = golden
+    held_out = load_questions(GOLDEN_DIR.parent / "heldout" / "questions")
+    assert [str(p) for p in validate(articles, held_out)] == []
+    assert {g.article_id for g in held_out} == {a.id for a in articles}
+    asked = {q.question.lower() for group in questions for q in group.questions}
+    assert not asked & {q.question.lower() for group in held_out for q in group.questions}
 
 
 def test_there_is_enough_of_it(golden):
