@@ -9,6 +9,8 @@ from bisect import bisect_left
 import re
 import unicodedata
 
+from confusable_homoglyphs.confusables import confusables_data
+
 _PATTERNS = re.compile("|".join([
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines|"
     r"directions|(you were|you've been|you have been) (told|given))\b",  # "Ignore all previous..."
@@ -31,9 +33,51 @@ _PATTERNS = re.compile("|".join([
 ]), re.IGNORECASE)
 
 
+# Unicode tag characters are invisible, yet a model reads them as the ASCII they encode
+# ("ASCII smuggling"): text a reader cannot see is an injection whatever it says. Only an emoji
+# flag of a region (a black flag, tag letters, a cancel tag) uses them legitimately.
+_TAG_FLAG = re.compile("\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F")
+_HIDDEN_TEXT = re.compile("[\U000E0020-\U000E007E]{2,}")
+
+
 def looks_injected(sentence: str) -> bool:
-    # NFKC folds look-alike forms (full-width letters, ligatures) that would dodge the patterns.
-    return bool(_PATTERNS.search(unicodedata.normalize("NFKC", sentence)))
+    return bool(_HIDDEN_TEXT.search(_TAG_FLAG.sub("", sentence))
+                or _PATTERNS.search(skeleton(sentence)))
+
+
+def skeleton(text: str) -> str:
+    """The text as a model reads it, in plain Latin letters, so that disguises do not dodge the
+    patterns: NFKC folds full-width letters and ligatures; format characters (zero-width spaces,
+    soft hyphens, direction marks, tags) and accents go; letters of other scripts that look
+    Latin ("Ignоre" with a Cyrillic "о") become the letter they imitate (Unicode's confusables,
+    TR39)."""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text))
+    return decomposed.translate(_FOLD)
+
+
+class _Fold(dict):
+    """A str.translate table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str | None:
+        self[code] = value = _fold(chr(code))
+        return value
+
+
+def _fold(char: str) -> str | None:
+    code = ord(char)
+    if code < 0x80:
+        return char
+    if unicodedata.category(char) in ("Mn", "Cf"):  # accents, zero-width and bidi characters
+        return None
+    latin = [c["c"] for c in confusables_data.get(char, ()) if c["c"].isascii()
+             and c["c"].isalnum()]
+    if not latin:
+        return char
+    # Unicode's prototype for "I" look-alikes is "l": an upper-case one stands for "I".
+    return "I" if latin[0] == "l" and char.isupper() else latin[0]
+
+
+_FOLD = _Fold()
 
 
 def suspect_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[bool]:
