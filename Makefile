@@ -28,6 +28,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/summary_rouge.py
 	$(BIN)/python bench/abstention.py
 	$(BIN)/python bench/abstention.py --questions evals/heldout/questions
+	$(BIN)/python bench/abstention_learned.py
+	$(BIN)/python bench/abstention_learned.py --questions evals/heldout/questions
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools in the venv).
 lock: $(STAMP)
