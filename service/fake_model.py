@@ -35,8 +35,12 @@ MODES = {
     "empty": "returns no choices",
     "json-mode-only": "rejects response_format json_schema with a 400, answers JSON mode",
     "rate-limit": "429 with Retry-After: 7",
+    "rate-limit-once": "429 with Retry-After: 0.2 on the first attempt of each request, then good",
+    "unknown-model": "404 model not found, as for a model name the endpoint does not serve",
     "server-error": "500",
     "flaky": "500 on the first attempt of each request, then good",
+    "not-a-completion": "200 with a web page, as a base URL that is not the API answers",
+    "null-usage": "as good, with null token counts in usage",
     "hang": "never answers",
 }
 _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
@@ -64,22 +68,32 @@ class FakeModel:
             return failure
         prompt = "\n".join(m.get("content") or "" for m in body.get("messages", []))
         text, finish = self._content(mode, prompt)
-        return 200, _completion(body, text, finish, refusal=mode == "refuse",
-                                no_choices=mode == "empty"), {}
+        completion = _completion(body, text, finish, refusal=mode == "refuse",
+                                 no_choices=mode == "empty")
+        if mode == "null-usage":
+            completion["usage"] = dict.fromkeys(completion["usage"])
+        return 200, completion, {}
 
     def _failure(self, mode: str, body: dict) -> tuple[int, dict, dict] | None:
         if mode == "rate-limit":
             return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after": "7"}
+        if mode == "rate-limit-once" and self._first_attempt(body):
+            return 429, _error("rate limited", "rate_limit_exceeded"), {"retry-after": "0.2"}
+        if mode == "unknown-model":
+            return 404, _error("The model does not exist", "model_not_found"), {}
         if mode == "server-error":
             return 500, _error("the model server failed", "server_error"), {}
-        if mode == "flaky":
-            key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-            if key not in self._seen:
-                self._seen.add(key)
-                return 500, _error("transient failure", "server_error"), {}
+        if mode == "flaky" and self._first_attempt(body):
+            return 500, _error("transient failure", "server_error"), {}
         if mode == "json-mode-only" and body.get("response_format", {}).get("type") == "json_schema":
             return 400, _error("response_format json_schema is not supported", "invalid_request"), {}
         return None
+
+    def _first_attempt(self, body: dict) -> bool:
+        key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        first = key not in self._seen
+        self._seen.add(key)
+        return first
 
     def _content(self, mode: str, prompt: str) -> tuple[str, str]:
         if mode == "malformed":
@@ -194,6 +208,9 @@ def create_fake_app(model: FakeModel) -> Litestar:
             await asyncio.sleep(model.latency_s)
         finally:
             model.in_flight -= 1
+        if body.get("model") == "not-a-completion":
+            model.requests.append(body)
+            return Response("<!doctype html><title>Chat UI</title>", media_type="text/html")
         status, payload, headers = model.answer(body)
         if status != 200 or not body.get("stream"):
             return Response(payload, status_code=status, headers=headers)

@@ -5,8 +5,9 @@ domain errors; the HTTP layer turns those into problem details.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from itertools import count
 import logging
 
 import httpx2
@@ -14,7 +15,8 @@ import openai
 from openai import AsyncOpenAI
 
 from .breaker import CircuitBreaker
-from .domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
+from .domain.errors import (ModelBadOutput, ModelBusy, ModelError, ModelRejected, ModelTimeout,
+                            ModelUnavailable)
 from .domain.model import Completion
 from .domain.tokens import tokenizer_for
 from .settings import Settings
@@ -27,6 +29,9 @@ CONTEXT_TOKENS = {"gpt-4o": 128_000, "gpt-4.1": 1_000_000, "gpt-4-turbo": 128_00
                   "gpt-5": 400_000}
 DEFAULT_CONTEXT_TOKENS = 8_192
 _SCHEMA_REJECTED = ("response_format", "json_schema", "schema")
+# Statuses worth another try, as the SDK's own retry logic has them; the rest of 4xx is final.
+_TRANSIENT_STATUS = (408, 409, 429)
+BACKOFF_S, MAX_BACKOFF_S = 0.5, 8.0  # the wait before retry n is BACKOFF_S * 2**n, capped
 
 
 def context_tokens_for(model: str, override: int | None = None) -> int:
@@ -37,13 +42,20 @@ def context_tokens_for(model: str, override: int | None = None) -> int:
 
 
 class OpenAIModelClient:
-    """AsyncOpenAI built once, with a bound on model calls in flight shared by all requests."""
+    """AsyncOpenAI built once, with a bound on model calls in flight shared by all requests.
+
+    Retries are ours, not the SDK's: a retry waits outside its call slot, a 429 whose
+    Retry-After would not fit in the time left is passed on at once (503 with that Retry-After,
+    not a 504 later), and only a failing endpoint (timeouts, connection errors, 5xx) counts
+    towards opening the breaker, never a request it rejected (a misspelt model name).
+    """
 
     def __init__(self, settings: Settings, http_client: httpx2.AsyncClient | None = None) -> None:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "unused"
         self._sdk = AsyncOpenAI(base_url=settings.llm_base_url, api_key=key,
-                                timeout=settings.llm_timeout_s,
-                                max_retries=settings.llm_max_retries, http_client=http_client)
+                                timeout=settings.llm_timeout_s, max_retries=0,
+                                http_client=http_client)
+        self._retries = settings.llm_max_retries
         self._slots = asyncio.Semaphore(settings.llm_concurrency)
         self._queue_limit, self._waiting = settings.llm_queue, 0
         self._budget_s = settings.llm_timeout_s
@@ -63,6 +75,9 @@ class OpenAIModelClient:
             raise
         try:
             yield
+        except ModelRejected:  # the endpoint works: it refused this request
+            self.breaker.released()
+            raise
         except (ModelTimeout, ModelUnavailable):
             self.breaker.failed()
             raise
@@ -92,23 +107,55 @@ class OpenAIModelClient:
     async def complete_json(self, *, model: str, messages: list[dict[str, str]],
                             schema_name: str, schema: dict, max_tokens: int) -> Completion:
         deadline = self._deadline()  # one budget: queueing, the call and its retries
-        async with self._call(deadline):
+
+        async def once():
+            async with asyncio.timeout_at(deadline):
+                return await self._create(model, messages, schema_name, schema, max_tokens)
+        for attempt in count():
             try:
-                async with asyncio.timeout_at(deadline):
-                    response = await self._create(model, messages, schema_name, schema, max_tokens)
-            except TimeoutError as exc:
-                raise ModelTimeout(f"the model did not answer within {self._budget_s:g} s") from exc
-            except openai.OpenAIError as exc:
-                raise translate(exc) from exc
-        return completion_of(response, model, messages)
+                async with self._call(deadline):
+                    response = await self._translated(once)
+                return completion_of(response, model, messages)
+            except ModelError as error:
+                await self._before_retry(error, attempt, deadline)
 
     async def stream_json(self, *, model: str, messages: list[dict[str, str]], schema_name: str,
                           schema: dict, max_tokens: int) -> AsyncIterator[str | Completion]:
         deadline = self._deadline()
-        async with self._call(deadline):
-            async for event in self._stream(model, messages, schema_name, schema, max_tokens,
-                                            deadline):
-                yield event
+        for attempt in count():
+            started = False
+            try:
+                async with self._call(deadline):
+                    async for event in self._stream(model, messages, schema_name, schema,
+                                                    max_tokens, deadline):
+                        started = True
+                        yield event
+                return
+            except ModelError as error:
+                if started:  # text already went out: a retry would repeat it
+                    raise
+                await self._before_retry(error, attempt, deadline)
+
+    async def _translated(self, once: Callable[[], Awaitable]):
+        try:
+            return await once()
+        except TimeoutError as exc:
+            raise ModelTimeout(f"the model did not answer within {self._budget_s:g} s") from exc
+        except openai.OpenAIError as exc:
+            raise translate(exc) from exc
+
+    async def _before_retry(self, error: ModelError, attempt: int, deadline: float) -> None:
+        """Waits before the next try, or raises `error` when there is none: retries used up,
+        a final error, or a wait that would not end before the deadline."""
+        cause = error.__cause__
+        if attempt >= self._retries or not _transient(cause):
+            raise error
+        wait = min(BACKOFF_S * 2 ** attempt, MAX_BACKOFF_S)
+        if isinstance(error, ModelBusy) and error.retry_after is not None:
+            wait = error.retry_after
+        if asyncio.get_running_loop().time() + wait >= deadline:
+            raise error
+        await asyncio.sleep(wait)
 
     async def _stream(self, model, messages, schema_name, schema, max_tokens, deadline):
         def left() -> float:
@@ -175,7 +222,9 @@ async def _with_deadline(stream, left):
 
 
 def completion_of(response, model: str, messages: list[dict[str, str]]) -> Completion:
-    if not response.choices:
+    if not hasattr(response, "choices"):  # e.g. a web page: a base URL that is not the API
+        raise ModelBadOutput("the model endpoint did not answer with a chat completion")
+    if not response.choices or response.choices[0].message is None:
         raise ModelBadOutput("the model returned no choices")
     choice = response.choices[0]
     return checked(choice.finish_reason, getattr(choice.message, "refusal", None),
@@ -191,9 +240,10 @@ def checked(finish_reason: str | None, refusal: str | None, text: str, usage, mo
         raise ModelBadOutput(f"the model refused: {refusal[:200]}")
     if not text.strip():
         raise ModelBadOutput("the model returned an empty answer")
-    if usage is not None:
-        return Completion(text, usage.prompt_tokens, usage.completion_tokens)
-    tokenizer = tokenizer_for(model)  # some servers send no usage: count it ourselves
+    counts = (getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None))
+    if all(isinstance(n, int) for n in counts):
+        return Completion(text, *counts)
+    tokenizer = tokenizer_for(model)  # some servers send no usage, or nulls: count it ourselves
     prompt = tokenizer.count("\n".join(m["content"] for m in messages))
     return Completion(text, prompt, tokenizer.count(text))
 
@@ -207,8 +257,17 @@ def translate(exc: openai.OpenAIError) -> Exception:
     if isinstance(exc, openai.APIConnectionError):
         return ModelUnavailable("cannot reach the model endpoint")
     if isinstance(exc, openai.APIStatusError):
-        return ModelUnavailable(f"the model endpoint answered {exc.status_code}: {_message(exc)}")
+        message = f"the model endpoint answered {exc.status_code}: {_message(exc)}"
+        final = exc.status_code < 500 and exc.status_code not in _TRANSIENT_STATUS
+        return ModelRejected(message) if final else ModelUnavailable(message)
     return ModelUnavailable(f"the model call failed: {type(exc).__name__}")
+
+
+def _transient(exc: BaseException | None) -> bool:
+    """Worth another try: the endpoint may answer next time."""
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code >= 500 or exc.status_code in _TRANSIENT_STATUS
+    return isinstance(exc, openai.APIConnectionError)  # timeouts included
 
 
 def _retry_after(exc: openai.APIStatusError) -> float | None:

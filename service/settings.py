@@ -18,7 +18,9 @@ class Settings(BaseSettings):
         description="API key for the endpoint (falls back to OPENAI_API_KEY).")
     llm_model: str = Field("gpt-4o-mini", description="Model used when a request names none.")
     llm_timeout_s: float = Field(60.0, gt=0, description="Budget for one model call, seconds.")
-    llm_max_retries: int = Field(2, ge=0, description="Retries of a failed model call (429, 5xx).")
+    llm_max_retries: int = Field(2, ge=0, description=(
+        "Retries of a model call that failed for a passing reason (timeout, connection, 5xx, "
+        "a 429 whose Retry-After fits in the time left)."))
     llm_concurrency: int = Field(8, ge=1, description="Model calls in flight at once, all requests.")
     llm_queue: int = Field(
         64, ge=0, description="Model calls that may wait for a free slot; past that, new ones "

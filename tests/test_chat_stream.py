@@ -59,6 +59,17 @@ def test_a_failure_before_the_first_event_is_a_plain_problem(llm_client, ferry_t
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+@pytest.mark.parametrize("model", ["rate-limit-once", "flaky", "null-usage"])
+def test_a_stream_rides_out_a_failure_before_its_first_token(llm_settings, tmp_path, ferry_text,
+                                                             model):
+    body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True,
+            "model": model}
+    with fresh(llm_settings.model_copy(update={"llm_max_retries": 1}), tmp_path, "r.db") as client:
+        events = parse_events(client.post("/v1/chat", json=body).text)
+    assert events[-1][0] == "done" and events[-1][1]["answerable"] is True
+    assert events[-1][1]["usage"]["prompt_tokens"] > 0
+
+
 def test_a_failure_mid_stream_is_an_error_event(llm_client, ferry_text):
     body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True, "model": "truncated"}
     events = parse_events(llm_client.post("/v1/chat", json=body).text)

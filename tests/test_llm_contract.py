@@ -119,6 +119,72 @@ def test_retries_ride_out_a_transient_failure(tmp_path, fake_model, ferry_text):
     assert response.status_code == 200 and response.json()["validation"]["status"] == "verified"
 
 
+def _calls_to(fake_model, name: str) -> int:
+    return sum(r.get("model") == name for r in fake_model.model.requests)
+
+
+def _settings(tmp_path, fake_model, **fields) -> Settings:
+    return Settings(db=str(tmp_path / "f.db"), llm_base_url=fake_model.base_url,
+                    llm_model="good", **fields)
+
+
+def test_requests_the_endpoint_rejects_do_not_open_the_breaker(tmp_path, fake_model, ferry_text):
+    settings = _settings(tmp_path, fake_model, llm_breaker_failures=2, llm_max_retries=2)
+    before = _calls_to(fake_model, "unknown-model")
+    with TestClient(create_app(settings)) as client:
+        for _ in range(3):  # a misspelt model name, say: the endpoint itself is fine
+            response = summarize(client, ferry_text, model="unknown-model")
+            assert_problem(response, 502)
+            assert "404" in response.json()["detail"]
+        assert _calls_to(fake_model, "unknown-model") - before == 3  # and not retried
+        assert summarize(client, ferry_text).status_code == 200
+
+
+def test_failures_of_the_endpoint_do_open_it(tmp_path, fake_model, ferry_text):
+    settings = _settings(tmp_path, fake_model, llm_breaker_failures=2, llm_max_retries=0)
+    with TestClient(create_app(settings)) as client:
+        for _ in range(2):
+            assert_problem(summarize(client, ferry_text, model="server-error"), 502)
+        assert_problem(summarize(client, ferry_text), 503)
+
+
+def test_a_rate_limit_longer_than_the_time_left_is_passed_on_at_once(tmp_path, fake_model,
+                                                                      ferry_text):
+    settings = _settings(tmp_path, fake_model, llm_breaker_failures=2, llm_max_retries=2,
+                         llm_timeout_s=5)
+    before = _calls_to(fake_model, "rate-limit")
+    with TestClient(create_app(settings)) as client:
+        for _ in range(3):  # Retry-After 7 s does not fit in 5 s: a 503, not a 504 later
+            response = summarize(client, ferry_text, model="rate-limit")
+            assert_problem(response, 503)
+            assert response.headers["retry-after"] == "7"
+        assert _calls_to(fake_model, "rate-limit") - before == 3
+        assert summarize(client, ferry_text).status_code == 200  # a 429 says nothing of health
+
+
+@pytest.mark.parametrize(("retries", "status", "calls"), [(1, 200, 2), (0, 503, 1)])
+def test_a_short_rate_limit_is_waited_out_when_retries_allow(tmp_path, fake_model, ferry_text,
+                                                             retries, status, calls):
+    settings = _settings(tmp_path, fake_model, llm_max_retries=retries)
+    before = _calls_to(fake_model, "rate-limit-once")
+    text = f"{ferry_text}\n\nThis copy allows {retries} retries."  # a first attempt of its own
+    with TestClient(create_app(settings)) as client:
+        assert summarize(client, text, model="rate-limit-once").status_code == status
+    assert _calls_to(fake_model, "rate-limit-once") - before == calls
+
+
+def test_a_web_page_instead_of_a_completion_is_a_502(llm_client, ferry_text):
+    response = summarize(llm_client, ferry_text, model="not-a-completion")
+    assert_problem(response, 502)
+    assert response.json()["type"] == "/problems/model-bad-output"
+
+
+def test_null_token_counts_are_counted_here(llm_client, ferry_text):
+    response = summarize(llm_client, ferry_text, model="null-usage")
+    assert response.status_code == 200, response.text
+    assert response.json()["usage"]["prompt_tokens"] > 0
+
+
 def test_a_json_mode_only_server_still_works(llm_client, fake_model, ferry_text):
     response = summarize(llm_client, ferry_text, model="json-mode-only")
     assert response.status_code == 200, response.text

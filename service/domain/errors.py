@@ -46,5 +46,10 @@ class ModelUnavailable(ModelError):
     """The endpoint failed: 5xx, connection refused or reset, or a request it rejected (502)."""
 
 
+class ModelRejected(ModelUnavailable):
+    """The endpoint works but refused this request (a 4xx: an unknown model name, a prompt too
+    long); a 502 like any endpoint failure, but no sign that the endpoint is failing."""
+
+
 class ModelBadOutput(ModelError):
     """The model answered, but not usably: malformed or truncated JSON, a refusal (502)."""
