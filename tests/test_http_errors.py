@@ -35,6 +35,8 @@ RAW_BODIES = [
     ("not-utf8", b'{"article": {"text": "\xff\xfe caf\xe9"}}', "application/json", 400),
     ("empty-body", b"", "application/json", 400),
     ("json-array", b"[1, 2]", "application/json", 400),
+    ("nested-too-deep", b'{"article": {"text": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+     "application/json", 400),
     ("form-encoded", b"text=hello", "application/x-www-form-urlencoded", 415),
     ("plain-text", b"hello", "text/plain", 415),
 ]
@@ -70,11 +72,12 @@ def test_routing_errors_are_problem_details(client, method, path, status):
     assert_problem(client.request(method, path), status)
 
 
-def test_an_unexpected_error_is_a_500_problem_without_a_trace(client, monkeypatch):
+@pytest.mark.parametrize("error", [RuntimeError, RecursionError])  # ours, not a deep body
+def test_an_unexpected_error_is_a_500_problem_without_a_trace(client, monkeypatch, error):
     from service.runtime import Runtime
 
     def explode(*args, **kwargs):
-        raise RuntimeError("secret internals")
+        raise error("secret internals")
     monkeypatch.setattr(Runtime, "add_article", explode)
     response = client.post("/v1/articles", json={"text": "A b c."})
     assert_problem(response, 500)

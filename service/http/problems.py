@@ -69,6 +69,15 @@ def undecodable_body_handler(request: Request, exc: UnicodeDecodeError) -> Respo
     return problem(400, "invalid-request", "Bad Request", "the request body is not valid UTF-8")
 
 
+def too_deep_handler(request: Request, exc: RecursionError) -> Response:
+    # The JSON decoder gives up on a body nested thousands of levels deep ("[[[[..."): the
+    # client's doing. A RecursionError anywhere else is ours.
+    if "deserializing" in str(exc):
+        return problem(400, "invalid-request", "Bad Request",
+                       "the request body is JSON nested too deeply")
+    return internal_error_handler(request, exc)
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "internal-error", "Internal server error",
@@ -88,6 +97,7 @@ EXCEPTION_HANDLERS = {
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     UnicodeDecodeError: undecodable_body_handler,
+    RecursionError: too_deep_handler,
     Exception: internal_error_handler,
 }
 
