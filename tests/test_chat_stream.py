@@ -94,3 +94,20 @@ def test_a_reader_who_leaves_stops_the_model_call(llm_settings, fake_model, ferr
     finally:
         fake_model.model.stream_delay_s = 0.0
     assert fake_model.model.streams_abandoned == abandoned + 1
+
+
+def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(llm_settings, ferry_text):
+    # One call slot and no queue: while the hanging call holds the slot, any other call is a
+    # 503 at once; once the reader leaves, the call must stop and give the slot back.
+    settings = llm_settings.model_copy(update={"llm_concurrency": 1, "llm_queue": 0,
+                                               "llm_timeout_s": 60})
+    body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True, "model": "hang"}
+    with BackgroundServer(create_app(settings)) as server:
+        with httpx.Client(timeout=1) as http, pytest.raises(httpx.ReadTimeout):
+            http.post(f"{server.url}/v1/chat", json=body)  # gives up after 1 s
+        deadline, status = time.monotonic() + 10, None
+        while status != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            status = httpx.post(f"{server.url}/v1/chat", timeout=10,
+                                json=body | {"model": "good", "stream": False}).status_code
+    assert status == 200

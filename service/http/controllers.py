@@ -1,6 +1,6 @@
 """Controllers: one domain call each."""
 
-from litestar import Controller, HttpMethod, Response, delete, get, post, route
+from litestar import Controller, HttpMethod, Request, Response, delete, get, post, route
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -11,8 +11,11 @@ from ..domain.grounded import GroundedSummary
 from ..runtime import ArticleInput, Runtime
 from .observability import note_result
 from .problems import problem_responses
-from .streaming import event_stream
+from .streaming import event_stream, first_event
 from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
+
+
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for a client that left before the answer; logged
 
 
 class ArticlesController(Controller):
@@ -78,7 +81,7 @@ class ChatController(Controller):
           "`text/event-stream`: `delta` events (provisional text as it is written), one `claim` "
           "event per verified claim, then `done` carrying the same JSON as the plain response; "
           "a failure after the stream has started is an `error` event with a problem detail.")
-    async def create(self, data: JSONBody[ChatRequest],
+    async def create(self, request: Request, data: JSONBody[ChatRequest],
                      runtime: NamedDependency[Runtime]) -> Response[GroundedAnswer]:
         # Annotated as a Response so that each response keeps its own media type (JSON or SSE).
         article = await runtime.article_for(data.given(), data.article_id)
@@ -87,7 +90,9 @@ class ChatController(Controller):
             note_result(result)
             return Response(result)
         events = runtime.chat_events(article, data.messages, data.engine, data.model)
-        first = await anext(events)  # errors before the first event are plain problem details
+        first = await first_event(request, events)  # errors before it: plain problem details
+        if first is None:
+            return Response(None, status_code=CLIENT_CLOSED_REQUEST)  # no one reads it
         return event_stream(first, events)
 
 

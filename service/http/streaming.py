@@ -1,9 +1,11 @@
 """Server-sent events for chat answers."""
 
+import asyncio
 from collections.abc import AsyncIterator
 import json
 import logging
 
+from litestar import Request
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 from pydantic import BaseModel
@@ -14,6 +16,27 @@ from .observability import note_result
 from .problems import classify
 
 log = logging.getLogger("footnoted.http")
+
+
+async def first_event(request: Request, events: AsyncIterator[Event]) -> Event | None:
+    """The first event, or None when the client leaves before it comes: the model call is
+    cancelled then (Litestar does not cancel a handler whose client has gone)."""
+    first = asyncio.ensure_future(anext(events))
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({first, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not first.done():
+            first.cancel()  # also when this handler is cancelled itself
+    if first.cancelled():
+        return None
+    return first.result()  # a failure before the first event: a plain problem detail
+
+
+async def _disconnected(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def event_stream(first: Event, rest: AsyncIterator[Event]) -> ServerSentEvent:
