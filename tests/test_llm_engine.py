@@ -1,3 +1,4 @@
+import asyncio
 import json
 
 import pytest
@@ -5,7 +6,8 @@ import pytest
 from service.domain.article import build_article
 from service.domain.engines.base import SummaryOptions
 from service.domain.engines.llm import LLMEngine, numbered, parse_claims
-from service.domain.errors import ModelBadOutput, ModelTimeout
+from service.domain.errors import ModelBadOutput, ModelTimeout, ModelUnavailable
+from service.domain.model import Completion
 from service.domain.summarize import summarize
 from tests.fakes import ScriptedClient
 
@@ -73,6 +75,37 @@ def test_long_articles_are_mapped_then_combined_citing_original_ids(ferry_text):
     assert [c.sentence_ids for c in draft.claims] == [[last]]
     combine_prompt = client.calls[-1][1]["content"]
     assert "<evidence>" in combine_prompt and f"[{groups[1][0].id}] " in combine_prompt
+
+
+class OneFailsTheRestAreSlow:
+    """The first call fails at once; the others would take 5 s, unless cancelled."""
+
+    def __init__(self) -> None:
+        self.started = self.cancelled = 0
+
+    async def complete_json(self, **request):
+        self.started += 1
+        if self.started == 1:
+            raise ModelUnavailable("the endpoint answered 500")
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        return Completion('{"claims": []}', prompt_tokens=1, completion_tokens=1)
+
+
+def test_a_failed_map_call_cancels_the_others(ferry_text):
+    article = build_article("\n\n".join(f"Part {i}. {ferry_text}" for i in range(12)))
+    client = OneFailsTheRestAreSlow()
+    engine = LLMEngine(client, "m", context_tokens=2048, output_tokens=256)
+
+    async def summarize_then_look():
+        with pytest.raises(ModelUnavailable):  # itself, not wrapped in an exception group
+            await engine.summarize(article, SummaryOptions())
+        return client.started, client.cancelled  # before the loop closes (and cancels all)
+    started, cancelled = asyncio.run(summarize_then_look())
+    assert started > 2 and cancelled == started - 1
 
 
 def test_model_errors_pass_through_unchanged(ferry_text):

@@ -7,7 +7,7 @@ final claims still cite sentences of the original article.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 import re
 from typing import TypeVar
 
@@ -100,6 +100,17 @@ def _defuse(text: str) -> str:
     return _TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
 
 
+async def all_of(calls: Iterable[Awaitable[T]]) -> list[T]:
+    """Their results in order; the first failure cancels the calls still running (no model
+    call goes on after its request has failed) and is raised as itself."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(call) for call in calls]
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0]
+    return [task.result() for task in tasks]
+
+
 class LLMEngine:
     name = "llm"
 
@@ -123,7 +134,7 @@ class LLMEngine:
         if len(groups) == 1:
             claims = await self._summarize(groups[0], options, usage)
         else:
-            parts = await asyncio.gather(*(self._summarize(g, options, usage) for g in groups))
+            parts = await all_of(self._summarize(g, options, usage) for g in groups)
             claims = await self._combine(article, [c for part in parts for c in part], options, usage)
         return Draft(claims=claims[:options.sentences], usage=usage)  # the prompt asks; we make sure
 
@@ -202,8 +213,8 @@ class LLMEngine:
         """Reduce: combine in batches that fit, again and again, until one batch is left."""
         for _ in range(MAX_COMBINE_ROUNDS):
             batches = self._batches(article, candidates, self._room("combine"))
-            results = await asyncio.gather(
-                *(self._combine_once(article, batch, options, usage) for batch in batches))
+            results = await all_of(
+                self._combine_once(article, batch, options, usage) for batch in batches)
             candidates = [claim for result in results for claim in result]
             if len(batches) == 1:
                 return candidates
