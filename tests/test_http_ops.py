@@ -1,6 +1,8 @@
 import json
 import logging
 
+import pytest
+
 
 def test_health_and_readiness(client):
     assert client.get("/healthz").json() == {"status": "ok"}
@@ -26,12 +28,15 @@ def test_request_ids_are_echoed_or_made(client):
     assert len(client.get("/healthz").headers["x-request-id"]) == 32
 
 
-def test_each_request_is_logged_once_with_its_id(client, caplog):
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/healthz", 200), ("GET", "/v1/nowhere", 404), ("PUT", "/v1/articles/abc", 405)])
+def test_each_request_is_logged_once_with_its_id(client, caplog, method, path, status):
     with caplog.at_level(logging.INFO, logger="footnoted.access"):
-        client.get("/healthz", headers={"x-request-id": "req-42"})
+        response = client.request(method, path, headers={"x-request-id": "req-42"})
+    assert response.status_code == status and response.headers["x-request-id"] == "req-42"
     lines = [r for r in caplog.records if r.name == "footnoted.access"]
     assert len(lines) == 1
-    assert lines[0].request_id == "req-42" and "status=200" in lines[0].getMessage()
+    assert lines[0].request_id == "req-42" and f"status={status}" in lines[0].getMessage()
 
 
 def test_the_log_line_says_what_answered_and_nothing_of_the_users_data(client, caplog, ferry_text):

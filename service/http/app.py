@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=require_json,
         exception_handlers=EXCEPTION_HANDLERS,
         logging_config=None,  # logging is configured once by `footnoted serve`
-        middleware=[RequestContext(), PROMETHEUS.middleware],
+        middleware=[PROMETHEUS.middleware],
         # Bodies are checked strictly, as the OpenAPI document describes them: 0 is not false,
         # "5" is not 5 (Litestar's default validates pydantic models in lax mode).
         plugins=[PydanticPlugin(validate_strict=True)],
@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Summaries and answers whose every sentence cites checked article spans.",
             render_plugins=[SwaggerRenderPlugin()]),
     )
+    # Outside the router, as Litestar itself wraps CORS: every request gets an id and a log line.
+    app.asgi_handler = RequestContext(app.asgi_handler)
     # Built once, now, and served as refined.
     refine(app.openapi_schema, api_keys=bool(settings.api_key_list))
     return app

@@ -12,7 +12,6 @@ import time
 import uuid
 
 from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -69,12 +68,20 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
 
 
-class RequestContext(ASGIMiddleware):
-    """Takes X-Request-ID from the client (or makes one), echoes it, logs the request once."""
+class RequestContext:
+    """Takes X-Request-ID from the client (or makes one), echoes it, logs the request once.
 
-    scopes = (ScopeType.HTTP,)
+    It wraps the whole application, not its routes: a 404 or 405 from the router never reaches
+    a route's middleware, and those requests are logged and answered with their id too.
+    """
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
         rid = _client_request_id(scope) or uuid.uuid4().hex
         token = request_id.set(rid)
         facts_token = request_facts.set({})
@@ -89,7 +96,7 @@ class RequestContext(ASGIMiddleware):
             await send(message)
 
         try:
-            await next_app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_with_id)
         finally:
             latency_ms = round((time.perf_counter() - started) * 1000, 1)
             fields = {"event": "request", "method": scope["method"], "path": scope["path"],
