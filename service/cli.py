@@ -5,6 +5,8 @@ import asyncio
 from pathlib import Path
 import sys
 
+from pydantic import ValidationError
+
 from .domain.article import Article
 from .domain.chat import GroundedAnswer
 from .domain.check import CheckedText
@@ -12,7 +14,7 @@ from .domain.conversation import ChatMessage
 from .domain.engines.base import SummaryOptions
 from .domain.errors import DomainError
 from .domain.grounded import Grounded
-from .runtime import ArticleInput, Runtime, build_runtime
+from .runtime import ArticleInput, Runtime, build_runtime, check_llm_settings
 from .settings import load_settings
 
 _EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -25,6 +27,23 @@ def main(argv: list[str] | None = None) -> int:
     except (DomainError, OSError, UnicodeDecodeError) as exc:
         print(f"footnoted: {exc}", file=sys.stderr)
         return 2
+    except ValidationError as exc:  # a setting from the environment, or a message, is invalid
+        print(f"footnoted: {_invalid(exc)}", file=sys.stderr)
+        return 2
+
+
+def _invalid(exc: ValidationError) -> str:
+    def name(loc: tuple) -> str:
+        field = ".".join(str(part) for part in loc)
+        return f"FOOTNOTED_{field.upper()}" if exc.title == "Settings" else field
+    return "; ".join(f"{name(e['loc'])}: {e['msg']}" for e in exc.errors())
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--scripted", action="store_true",
                     help="llm engine against the built-in scripted model (no endpoint needed)")
     ev.add_argument("--model", help="model name for the llm engine")
-    ev.add_argument("--concurrency", type=int, default=4, help="cases in flight at once")
+    ev.add_argument("--concurrency", type=_positive, default=4, help="cases in flight at once")
     ev.add_argument("--record", type=Path, metavar="FILE",
                     help="llm engine: append every model response to FILE (no headers, no key)")
     ev.add_argument("--replay", type=Path, metavar="FILE",
@@ -94,6 +113,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from .http.observability import configure_logging
 
     settings = load_settings()
+    check_llm_settings(settings)  # a configuration that cannot work stops here, in one line
     configure_logging(settings.log_level)
     # On SIGTERM uvicorn stops accepting, finishes the requests in flight (up to the grace
     # period), then runs the app's shutdown: the store and the model client close cleanly.

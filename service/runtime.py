@@ -33,6 +33,15 @@ class ArticleInput:
     format: str = "text"
 
 
+def check_llm_settings(settings: Settings) -> None:
+    """Raises EngineUnavailable when the default model could not be used with these settings
+    (answer tokens that leave no room for the article)."""
+    if settings.llm_configured:
+        LLMEngine(None, settings.llm_model, output_tokens=settings.llm_output_tokens,
+                  context_tokens=context_tokens_for(settings.llm_model,
+                                                    settings.llm_context_tokens))
+
+
 @dataclass
 class Runtime:
     settings: Settings

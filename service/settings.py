@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,9 +59,15 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(
         8_000, ge=1, description="Longest single chat message, in characters (422).")
     chunk_tokens: int = Field(512, ge=16, description="Token size of the article chunks.")
-    log_level: str = Field("INFO", description="Python logging level.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="Python logging level.")
     shutdown_grace_s: float = Field(
         30.0, gt=0, description="On SIGTERM, how long requests in flight may take to finish.")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @property
     def llm_configured(self) -> bool:

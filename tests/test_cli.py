@@ -2,6 +2,8 @@ import json
 import sys
 import io
 
+import pytest
+
 from service.cli import main
 from tests.conftest import FIXTURES
 
@@ -59,3 +61,37 @@ def test_verify_prints_a_table(capsys, tmp_path):
     assert "supported" in lines[1] and "[8] The ferries will cost" in lines[1]
     assert "unsupported" in lines[2]
     assert lines[-1] == "1 of 2 claims supported (partial)"
+
+
+def _one_line_error(capsys, argv) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    return err
+
+
+def test_an_empty_question_is_an_error_without_a_trace(capsys, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("The dam opened on Monday.")
+    assert "content" in _one_line_error(capsys, ["ask", str(article), ""])
+
+
+def test_serve_refuses_invalid_settings_in_one_line(capsys, monkeypatch):
+    monkeypatch.setenv("FOOTNOTED_LOG_LEVEL", "verbose")
+    assert "FOOTNOTED_LOG_LEVEL" in _one_line_error(capsys, ["serve", "--port", "1"])
+    monkeypatch.setenv("FOOTNOTED_LOG_LEVEL", "info")  # any case will do
+    monkeypatch.setenv("FOOTNOTED_LLM_TIMEOUT_S", "abc")
+    assert "FOOTNOTED_LLM_TIMEOUT_S" in _one_line_error(capsys, ["serve", "--port", "1"])
+
+
+def test_serve_refuses_answer_tokens_that_leave_no_room_for_the_article(capsys, monkeypatch):
+    monkeypatch.setenv("FOOTNOTED_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("FOOTNOTED_LLM_MODEL", "gpt-4")  # an 8,192-token context
+    monkeypatch.setenv("FOOTNOTED_LLM_OUTPUT_TOKENS", "8192")
+    assert "FOOTNOTED_LLM_OUTPUT_TOKENS" in _one_line_error(capsys, ["serve", "--port", "1"])
+
+
+def test_eval_concurrency_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["eval", "--concurrency", "0"])
+    assert exit_.value.code == 2 and "at least 1" in capsys.readouterr().err

@@ -217,3 +217,13 @@ def test_readiness_checks_the_model_endpoint(llm_client):
 def test_extractive_is_still_there_when_asked_for(llm_client, ferry_text):
     result = summarize(llm_client, ferry_text, engine="extractive").json()
     assert result["engine"] == "extractive" and result["usage"]["llm_calls"] == 0
+
+
+def test_answer_tokens_that_leave_no_room_for_the_article_are_a_422(tmp_path, fake_model,
+                                                                    ferry_text):
+    # An unknown model gets an 8,192-token context: 8,192 answer tokens leave none.
+    settings = _settings(tmp_path, fake_model, llm_output_tokens=8192)
+    with TestClient(create_app(settings)) as client:
+        response = summarize(client, ferry_text)
+    assert_problem(response, 422)
+    assert "FOOTNOTED_LLM_OUTPUT_TOKENS" in response.json()["detail"]

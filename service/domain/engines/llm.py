@@ -14,7 +14,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from ..article import Article, Sentence
-from ..errors import ModelBadOutput
+from ..errors import EngineUnavailable, ModelBadOutput
 from ..grounded import Usage
 from ..model import Completion, ModelClient
 from ..prompts import Prompt, load_prompt
@@ -25,6 +25,7 @@ from ..retrieval import search
 from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
 T = TypeVar("T")
+MIN_ARTICLE_ROOM = 256  # tokens of article lines a prompt must have room for
 M = TypeVar("M", bound=BaseModel)
 PROMPT_NAMES = ("summarize", "repair", "combine", "condense", "answer")
 HISTORY_TURNS = 3  # earlier user turns (with their answers) shown to the model
@@ -123,6 +124,13 @@ class LLMEngine:
         self.prompts = prompts or {name: load_prompt(name) for name in PROMPT_NAMES}
         self.prompt_version = ",".join(p.label for p in self.prompts.values())
         self.tokenizer = tokenizer_for(model)
+        room = min(self._room(name) for name in self.prompts)
+        if room < MIN_ARTICLE_ROOM:  # else every sentence would get a model call of its own
+            raise EngineUnavailable(
+                f"model {model!r}: a {context_tokens}-token context less {output_tokens} "
+                f"answer tokens leaves {max(room, 0)} for the article (at least "
+                f"{MIN_ARTICLE_ROOM} needed); lower FOOTNOTED_LLM_OUTPUT_TOKENS or set "
+                "FOOTNOTED_LLM_CONTEXT_TOKENS to the model's real context size")
 
     def with_model(self, model: str) -> "LLMEngine":
         return LLMEngine(self.client, model, context_tokens=self.context_tokens,
