@@ -34,3 +34,23 @@ def test_html_articles_are_extracted(client):
     body = client.post("/v1/articles", json={"text": html, "format": "html"}).json()
     assert "approved a new ferry timetable" in body["text"]
     assert "steal()" not in body["text"]
+
+
+def test_articles_are_built_off_the_event_loop(client, monkeypatch, ferry_text):
+    import asyncio
+
+    from service.runtime import Runtime
+
+    build, on_loop = Runtime.add_article, []
+
+    def spy(self, given):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)  # a long article would hold up every other request
+        except RuntimeError:
+            on_loop.append(False)
+        return build(self, given)
+    monkeypatch.setattr(Runtime, "add_article", spy)
+    assert client.post("/v1/articles", json={"text": ferry_text}).status_code == 201
+    assert client.post("/v1/summaries", json={"article": {"text": ferry_text}}).status_code == 200
+    assert on_loop == [False, False]

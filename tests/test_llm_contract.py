@@ -227,3 +227,16 @@ def test_answer_tokens_that_leave_no_room_for_the_article_are_a_422(tmp_path, fa
         response = summarize(client, ferry_text)
     assert_problem(response, 422)
     assert "FOOTNOTED_LLM_OUTPUT_TOKENS" in response.json()["detail"]
+
+
+def test_the_access_log_counts_a_cache_hit_as_no_call(llm_client, ferry_text, caplog):
+    import logging
+
+    text = f"{ferry_text}\n\nThis copy is for the access log test."
+    with caplog.at_level(logging.INFO, logger="footnoted.access"):
+        first = summarize(llm_client, text).json()
+        second = summarize(llm_client, text).json()
+    lines = [r.fields for r in caplog.records if r.name == "footnoted.access"]
+    assert second["usage"]["cached"] and second["usage"]["llm_calls"] == first["usage"]["llm_calls"] > 0
+    assert lines[0]["llm_calls"] == 1 and lines[0]["prompt_tokens"] > 0
+    assert lines[1]["llm_calls"] == 0 and lines[1]["prompt_tokens"] == 0 and lines[1]["cached"]

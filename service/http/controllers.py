@@ -27,7 +27,7 @@ class ArticlesController(Controller):
           summary="Store an article", description="Normalizes, segments and stores an article "
           "under a content-addressed id. The returned `text` is what citation offsets index.")
     async def create(self, data: JSONBody[ArticleIn], runtime: NamedDependency[Runtime]) -> Article:
-        return runtime.add_article(data.to_input())
+        return await runtime.article_for(data.to_input(), None)  # built in a worker thread
 
     @get("/{article_id:str}", operation_id="getArticle", summary="A stored article",
          responses=problem_responses(400, 404))

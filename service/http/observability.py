@@ -54,9 +54,11 @@ def note(**facts: object) -> None:
 
 def note_result(result) -> None:
     usage = result.usage
+    spent = not usage.cached  # a hit repeats what the result cost when made; it cost nothing now
     note(engine=result.engine, model=getattr(result, "model", None),
-         prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-         llm_calls=usage.llm_calls, cached=usage.cached)
+         prompt_tokens=usage.prompt_tokens * spent,
+         completion_tokens=usage.completion_tokens * spent,
+         llm_calls=usage.llm_calls * spent, cached=usage.cached)
 
 
 def configure_logging(level: str) -> None:
