@@ -79,3 +79,16 @@ def test_eval_against_a_running_server(tmp_path, settings):
     data = json.loads((tmp_path / "r" / "report.json").read_text())
     assert code == 0 and data["target"] == server.url and len(data["cases"]) == 15
     assert data["metrics"]["citation_validity"] == 1.0
+
+
+def test_markdown_keeps_its_tables_whole_whatever_the_texts_hold():
+    data = minimal_report(metrics={"rouge1": 0.5, "odd|name": 1.0}, failures=["x\n# not a heading"])
+    data["cases"][0] |= {"id": "case|one", "error": "HTTPStatusError: 500 | body:\nline two\r\n| - |"}
+    text = markdown(data)
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    metric_rows = [r for r in rows if "odd" in r]
+    assert metric_rows == ["| odd\\|name | 1.0 |  |  |"]
+    [case_row] = [r for r in rows if "case" in r and "kind" not in r]
+    assert case_row.replace("\\|", "").count("|") == 4  # three cells, none split by the error
+    assert "500 \\| body: line two \\| - \\|" in case_row
+    assert "\n# not a heading" not in text and "- x # not a heading" in text

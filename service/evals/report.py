@@ -40,20 +40,33 @@ def write_reports(data: dict, directory: Path) -> list[Path]:
 
 
 def markdown(data: dict) -> str:
-    lines = [f"# footnoted eval: {data['engine']} ({data['model']})", "",
+    lines = [f"# footnoted eval: {_line(data['engine'])} ({_line(data['model'])})", "",
              f"**{'PASSED' if data['passed'] else 'FAILED'}** - {len(data['cases'])} cases, "
-             f"prompt version `{data['prompt_version']}`", "",
+             f"prompt version `{_line(data['prompt_version'])}`", "",
              "| metric | value | bound | |", "| --- | --- | --- | --- |"]
     for name, value in data["metrics"].items():
         bound, ok = _bound(name, value, data)
-        lines.append(f"| {name} | {value} | {bound} | {'' if ok else 'FAIL'} |")
+        lines.append(f"| {_cell(name)} | {_cell(value)} | {_cell(bound)} | {'' if ok else 'FAIL'} |")
     if data["failures"]:
-        lines += ["", "## Failures", ""] + [f"- {f}" for f in data["failures"]]
+        lines += ["", "## Failures", ""] + [f"- {_line(f)}" for f in data["failures"]]
     notable = [c for c in data["cases"] if _trouble(c)]
     if notable:
         lines += ["", "## Cases to look at", "", "| case | kind | what |", "| --- | --- | --- |"]
-        lines += [f"| {c['id']} | {c['kind']} | {'; '.join(_trouble(c))} |" for c in notable]
+        lines += [f"| {_cell(c['id'])} | {_cell(c['kind'])} | {_cell('; '.join(_trouble(c)))} |"
+                  for c in notable]
     return "\n".join(lines) + "\n"
+
+
+def _line(value: object) -> str:
+    """A text on one Markdown line: a line break inside a heading, a list item or a table row
+    would end it, and what followed would be read as new Markdown."""
+    return " ".join(str(value).splitlines())
+
+
+def _cell(value: object) -> str:
+    """A text in one table cell: on one line, its pipes escaped (a bare `|` starts a new cell).
+    Backslashes are escaped first: one standing before a pipe would cancel that pipe's escape."""
+    return _line(value).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _bound(name: str, value: float, data: dict) -> tuple[str, bool]:
