@@ -1,9 +1,14 @@
 """Reports, comparison, and recorded model responses replayed offline."""
 
+import asyncio
+import gzip
 import json
+
+import httpx2
 
 from service.cli import main
 from service.evals.gate import regressions
+from service.evals.recording import RecordingTransport, replay_client
 from service.evals.report import html_page, markdown
 
 
@@ -92,3 +97,24 @@ def test_markdown_keeps_its_tables_whole_whatever_the_texts_hold():
     assert case_row.replace("\\|", "").count("|") == 4  # three cells, none split by the error
     assert "500 \\| body: line two \\| - \\|" in case_row
     assert "\n# not a heading" not in text and "- x # not a heading" in text
+
+
+def test_a_compressed_model_response_is_recorded_and_replayed(tmp_path):
+    body = json.dumps({"choices": [{"message": {"content": "ok"}}]}).encode()
+    model = httpx2.MockTransport(lambda request: httpx2.Response(
+        200, content=gzip.compress(body),
+        headers={"content-type": "application/json", "content-encoding": "gzip"}))
+    recording = tmp_path / "model.jsonl"
+
+    async def call(client: httpx2.AsyncClient) -> httpx2.Response:
+        async with client:
+            return await client.post("http://model.test/v1/chat/completions", json={"n": 1})
+
+    live = asyncio.run(call(httpx2.AsyncClient(transport=RecordingTransport(recording, model))))
+    assert live.status_code == 200 and live.json() == json.loads(body)
+    assert "content-encoding" not in live.headers
+    assert live.headers["content-length"] == str(len(body))
+    assert json.loads(recording.read_text())["body"] == body.decode()
+    replayed = asyncio.run(call(replay_client(recording)))
+    assert replayed.status_code == 200 and replayed.json() == live.json()
+    assert "content-encoding" not in replayed.headers

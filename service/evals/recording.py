@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx2
 
+WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+
 
 def request_key(request: httpx2.Request) -> str:
     body = json.loads(request.content or b"{}")
@@ -33,8 +35,11 @@ class RecordingTransport(httpx2.AsyncBaseTransport):
                  "body": body.decode("utf-8", "replace")}
         with self.path.open("a") as file:
             file.write(json.dumps(entry) + "\n")
-        return httpx2.Response(response.status_code, headers=response.headers, content=body,
-                               request=request)
+        # aread() gave the decoded body: the headers that described the bytes on the wire
+        # (gzip, their length, chunking) no longer hold, and kept they make the client decode
+        # the body a second time. Replay serves the same decoded body, without them too.
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in WIRE_HEADERS]
+        return httpx2.Response(response.status_code, headers=headers, content=body, request=request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
