@@ -1,6 +1,7 @@
 """The eval suite: the gate on a clean clone, thresholds that bite, broken engines caught."""
 
 import asyncio
+from collections import Counter
 import json
 import random
 
@@ -8,6 +9,7 @@ import pytest
 
 from service.cli import main
 from service.domain.engines.base import AnswerDraft, Draft, DraftClaim
+from service.domain.errors import LimitExceeded
 from service.domain.engines.extractive import ExtractiveEngine, choose_sentences
 from service.evals.aggregate import aggregate
 from service.evals.cases import build_cases
@@ -120,3 +122,59 @@ def test_broken_engines_are_caught(golden, engine, caught_by):
 def test_the_golden_extractive_engine_passes_the_same_check(golden):
     minima, maxima = load_thresholds(THRESHOLDS_DIR / "extractive.toml")
     assert failures(evaluate(ExtractiveEngine(), golden), minima, maxima) == []
+
+
+# --- runner, metrics and aggregate: the defects the review found -------------------------------
+
+class FailsOneArticle(EngineTarget):
+    """A target (say a server with a lower length limit) that cannot build one article."""
+
+    def __init__(self, failing: str) -> None:
+        super().__init__(ExtractiveEngine())
+        self.failing, self.built = failing, Counter()
+
+    async def article(self, golden):
+        self.built[golden.id] += 1
+        if golden.id == self.failing:
+            raise LimitExceeded("max_article_chars", 10, "article too long for this server")
+        return await super().article(golden)
+
+
+def test_an_article_that_fails_to_build_fails_its_cases_not_the_run(golden):
+    cases = [c for c in build_cases(*golden) if c.article.id in {"millbrook-bridge-vote",
+                                                                 "sable-river-fish-kill"}]
+    target = FailsOneArticle("millbrook-bridge-vote")
+    results = asyncio.run(run_cases(cases, target, progress=False))
+    assert len(results) == len(cases)
+    failed = [r for r in results if r.error]
+    assert failed and {r.golden_article for r in failed} == {"millbrook-bridge-vote"}
+    assert all(r.error.startswith("building the article: LimitExceeded") for r in failed)
+    assert all(r.error is None for r in results if r.golden_article == "sable-river-fish-kill")
+    assert aggregate(results)["error_rate"] == round(len(failed) / len(results), 4)
+    assert set(target.built.values()) == {1}  # once per article, not once per case
+
+
+def test_the_eval_command_builds_each_article_once_and_survives_one_that_fails(tmp_path, monkeypatch):
+    built = Counter()
+    original = EngineTarget.article
+
+    async def counted(self, golden):
+        built[golden.id] += 1
+        return await original(self, golden)
+
+    monkeypatch.setattr(EngineTarget, "article", counted)
+    (tmp_path / "t.toml").write_text("[maxima]\nerror_rate = 0.0\n")
+    args = ["eval", "--cases", "millbrook-bridge-vote-*", "--thresholds", str(tmp_path / "t.toml")]
+    assert main(args + ["--report", str(tmp_path / "ok")]) == 0
+    data = json.loads((tmp_path / "ok" / "report.json").read_text())
+    assert len(data["cases"]) > 1 and built == {"millbrook-bridge-vote": 1}
+    assert list(data["articles"]) == [data["cases"][0]["article_id"]]
+
+    async def refused(self, golden):
+        raise LimitExceeded("max_article_chars", 10, "article too long")
+
+    monkeypatch.setattr(EngineTarget, "article", refused)
+    assert main(args + ["--report", str(tmp_path / "failed")]) == 1
+    data = json.loads((tmp_path / "failed" / "report.json").read_text())
+    assert data["metrics"]["error_rate"] == 1.0 and data["articles"] == {}
+    assert all("LimitExceeded" in case["error"] for case in data["cases"])

@@ -57,7 +57,7 @@ async def _run(options: EvalOptions, articles, questions) -> int:
     async with AsyncExitStack() as stack:
         target, about = await _target(options, stack)
         results = await run_cases(cases, target, options.concurrency, progress=sys.stderr.isatty())
-        built = {r.article_id: await target.article(c.article) for r, c in zip(results, cases)}
+        built = {r.article_id: r.article for r in results if r.article is not None}
         judged = await _judge(options, results, target)
     metrics = aggregate(results) | judged
     minima, maxima = load_thresholds(options.thresholds or default_thresholds(options))

@@ -19,13 +19,15 @@ from .targets import Target
 from .validate import support_ids
 
 NOT_SAID = "The article does not say."
+# What fails one case (recorded as its error, counted in error_rate) and not the whole run.
+CASE_ERRORS = (DomainError, httpx.HTTPError)
 
 
 @dataclass
 class CaseResult:
     id: str
     kind: str
-    article_id: str  # the id the target gave the article (what citations index)
+    article_id: str  # the id the target gave the article (what citations index), else golden's
     golden_article: str
     scores: dict[str, list[float]] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
@@ -33,6 +35,7 @@ class CaseResult:
     latency_ms: float = 0.0
     error: str | None = None
     judged: list[tuple[GoldenQuestion, dict]] = field(default_factory=list)  # for the judge
+    article: Article | None = field(default=None, repr=False)  # as built, for the reports
 
     def score(self, name: str, value: float) -> None:
         self.scores.setdefault(name, []).append(value)
@@ -46,9 +49,15 @@ async def run_cases(cases: list[Case], target: Target, concurrency: int = 4,
 
     async def one(case: Case) -> CaseResult:
         async with slots:
-            if case.article.id not in articles:
+            if case.article.id not in articles:  # built once per article, for all its cases
                 articles[case.article.id] = asyncio.ensure_future(target.article(case.article))
-            result = await run_case(case, target, await articles[case.article.id])
+            try:
+                article = await articles[case.article.id]
+            except CASE_ERRORS as exc:  # a failed article fails its cases, not the whole run
+                result = CaseResult(case.id, case.kind, case.article.id, case.article.id,
+                                    error=f"building the article: {_error(exc)}")
+            else:
+                result = await run_case(case, target, article)
             bar.update()
             return result
     try:
@@ -58,17 +67,21 @@ async def run_cases(cases: list[Case], target: Target, concurrency: int = 4,
 
 
 async def run_case(case: Case, target: Target, article: Article) -> CaseResult:
-    result = CaseResult(case.id, case.kind, article.id, case.article.id)
+    result = CaseResult(case.id, case.kind, article.id, case.article.id, article=article)
     started = time.perf_counter()
     try:
         if case.kind == SUMMARY:
             await _summary_case(case, target, article, result)
         else:
             await _question_case(case, target, article, result)
-    except (DomainError, httpx.HTTPError) as exc:
-        result.error = f"{type(exc).__name__}: {exc}"
+    except CASE_ERRORS as exc:
+        result.error = _error(exc)
     result.latency_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 async def _summary_case(case: Case, target: Target, article: Article, result: CaseResult) -> None:
