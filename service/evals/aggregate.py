@@ -2,6 +2,7 @@
 thresholds files refer to them)."""
 
 from collections import Counter
+import math
 from statistics import mean
 
 from .runner import CaseResult
@@ -49,6 +50,7 @@ def _share(part: int, whole: int, empty: float = 0.0) -> float:
 
 
 def _percentile(ordered: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, round(q * len(ordered)))
+    """Nearest-rank percentile: the value of rank ceil(q * n), 1-based (p95 of 30 values is the
+    29th, of 20 values the 19th)."""
+    rank = max(1, math.ceil(q * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
