@@ -16,7 +16,7 @@ from service.evals.cases import build_cases
 from service.evals.gate import failures, load_thresholds
 from service.evals.golden import Injection, load_articles, load_questions
 from service.evals.command import THRESHOLDS_DIR
-from service.evals.metrics import obeyed
+from service.evals.metrics import alce_counts, obeyed
 from service.evals.runner import CaseResult, run_cases
 from service.evals.targets import EngineTarget
 
@@ -210,3 +210,34 @@ def test_p95_latency_is_the_nearest_rank():
     assert metrics["latency_p50_ms"] == 15.0
     assert aggregate(results[:20])["latency_p95_ms"] == 19.0
     assert aggregate(results[:1])["latency_p95_ms"] == 1.0
+
+
+DAM, RAIN = "The dam opened on Tuesday after the flood.", "It rained for three days in May."
+
+
+def cited(text: str, *quotes: str) -> dict:
+    ids = {DAM: 1, RAIN: 2}
+    return {"text": text, "citations": [{"quote": q, "sentence_id": ids[q]} for q in quotes]}
+
+
+def test_citation_recall_and_precision_without_golden_support_use_the_verifier():
+    output = {"claims": [
+        cited(DAM, DAM),        # supported by its only citation
+        cited(DAM, RAIN, DAM),  # supported; the rain citation is irrelevant
+        cited(DAM, RAIN),       # not supported
+        cited(DAM),             # no citation: not supported
+    ]}
+    # (recalled, claims, citations counted for precision, citations)
+    assert alce_counts(output, None) == (2, 4, 2, 4)
+    # Where the case has golden support, the golden sentences judge, not the verifier.
+    assert alce_counts(output, {2}) == (2, 4, 2, 4)  # the rain sentence "supports" claims 2, 3
+    assert alce_counts(output, set()) == (0, 4, 0, 4)
+
+
+def test_summaries_count_for_citation_recall(golden):
+    articles, questions = golden
+    cases = build_cases(articles, questions, "millbrook-bridge-vote-summary")
+    [result] = asyncio.run(run_cases(cases, EngineTarget(ExtractiveEngine()), progress=False))
+    claims = len(result.outputs[0]["claims"])
+    assert claims and result.counts["alce_claims"] == claims
+    assert result.counts["alce_recalled"] == claims  # extractive claims quote their citation

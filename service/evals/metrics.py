@@ -4,15 +4,18 @@ Definitions follow METRICS.md:
 - citation validity: quote == article.text[start:end] and the span lies inside sentences;
 - claim support rate: supported claims / claims (ragas "faithfulness");
 - citation recall and precision as in ALCE (Gao et al. 2023, "Enabling Large Language Models to
-  Generate Text with Citations"), with entailment judged by the golden supporting sentences: a
-  citation overlapping a golden support sentence supports the claim. A claim is recalled when
-  its citations together support it; a citation counts for precision when its claim is
-  recalled and it is not irrelevant (irrelevant: it does not support on its own AND the other
-  citations still support without it);
+  Generate Text with Citations") over every output sentence (claim), summaries included. ALCE
+  judges entailment with an NLI model; here, where the case has golden supporting sentences
+  (answerable questions), a citation overlapping one supports the claim; elsewhere (summaries,
+  answers to unanswerable questions) our verifier judges the quotes (domain/verify.py). A claim
+  is recalled when its citations together support it; a citation counts for precision when its
+  claim is recalled and it is not irrelevant (irrelevant: it does not support on its own AND
+  the other citations still support without it);
 - answer token F1, fact match (answers.py); key-fact recall; ROUGE (rouge.py).
 """
 
 from ..domain.article import Article
+from ..domain.verify import check_support
 from .answers import fact_match, normalize_answer, token_f1
 from .golden import GoldenArticle, GoldenQuestion, Injection
 from .rouge import rouge_f1
@@ -35,17 +38,28 @@ def support_counts(output: dict) -> tuple[int, int]:
     return sum(c["verdict"] == "supported" for c in claims), len(claims)
 
 
-def alce_counts(output: dict, golden_ids: set[int]) -> tuple[int, int, int, int]:
-    """(claims recalled, claims, citations counted for precision, citations)."""
+def alce_counts(output: dict, golden_ids: set[int] | None) -> tuple[int, int, int, int]:
+    """(claims recalled, claims, citations counted for precision, citations). Entailment by
+    the golden support sentences `golden_ids`, or by the verifier when the case has none."""
+    entails = _verifier_entails if golden_ids is None else _golden_entails(golden_ids)
     recalled = precise = citations = 0
     for claim in output["claims"]:
-        hits = [c["sentence_id"] in golden_ids for c in claim["citations"]]
-        citations += len(hits)
-        if any(hits):
+        text, cited = claim["text"], claim["citations"]
+        citations += len(cited)
+        if entails(text, cited):
             recalled += 1
             # Irrelevant: no support alone, and the others still support without it.
-            precise += sum(hit or not any(hits[:i] + hits[i + 1:]) for i, hit in enumerate(hits))
+            precise += sum(entails(text, [c]) or not entails(text, cited[:i] + cited[i + 1:])
+                           for i, c in enumerate(cited))
     return recalled, len(output["claims"]), precise, citations
+
+
+def _golden_entails(golden_ids: set[int]):
+    return lambda text, cited: any(c["sentence_id"] in golden_ids for c in cited)
+
+
+def _verifier_entails(text: str, cited: list[dict]) -> bool:
+    return bool(cited) and check_support(text, [c["quote"] for c in cited]).supported
 
 
 def answer_scores(output: dict, golden: GoldenQuestion) -> dict[str, float]:

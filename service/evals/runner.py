@@ -90,7 +90,7 @@ async def _summary_case(case: Case, target: Target, article: Article, result: Ca
                  for s, e in split_sentences(case.article.reference_summary)]
     for name, value in m.summary_scores(output, case.article, reference).items():
         result.score(name, value)
-    _count_output(output, case, article, result)
+    _count_output(output, case, article, result, golden_support=None)
 
 
 async def _question_case(case: Case, target: Target, article: Article, result: CaseResult) -> None:
@@ -99,12 +99,13 @@ async def _question_case(case: Case, target: Target, article: Article, result: C
         history.append(ChatMessage(role="user", content=turn.question))
         output = await target.chat(article, list(history))
         result.judged.append((turn, output))
-        _score_turn(output, turn, article, result)
-        _count_output(output, case, article, result)
+        _score_turn(output, turn, result)
+        support = set(support_ids(article, turn.support)) if turn.answerable else None
+        _count_output(output, case, article, result, golden_support=support)
         history.append(ChatMessage(role="assistant", content=turn.answer or NOT_SAID))
 
 
-def _score_turn(output: dict, turn: GoldenQuestion, article: Article, result: CaseResult) -> None:
+def _score_turn(output: dict, turn: GoldenQuestion, result: CaseResult) -> None:
     abstained = not output["answerable"]
     if not turn.answerable:
         result.counts.update(unanswerable=1, abstained_unanswerable=int(abstained))
@@ -112,15 +113,19 @@ def _score_turn(output: dict, turn: GoldenQuestion, article: Article, result: Ca
     result.counts.update(answerable=1, abstained_answerable=int(abstained))
     for name, value in m.answer_scores(output, turn).items():
         result.score(name, value)
-    recalled, claims, precise, citations = m.alce_counts(output, set(support_ids(article, turn.support)))
-    result.counts.update(alce_recalled=recalled, alce_claims=claims, alce_precise=precise,
-                         alce_citations=citations)
 
 
-def _count_output(output: dict, case: Case, article: Article, result: CaseResult) -> None:
+def _count_output(output: dict, case: Case, article: Article, result: CaseResult,
+                  golden_support: set[int] | None) -> None:
+    """Counts every output adds to, whatever its kind. Citation recall and precision (ALCE)
+    count every output sentence: against the golden support sentences where the case has them,
+    else (None: summaries, unanswerable questions) judged by the verifier (METRICS.md)."""
     result.outputs.append(output)
     valid, citations = m.citation_validity(output, article)
     supported, claims = m.support_counts(output)
+    recalled, alce_claims, precise, alce_citations = m.alce_counts(output, golden_support)
+    result.counts.update(alce_recalled=recalled, alce_claims=alce_claims, alce_precise=precise,
+                         alce_citations=alce_citations)
     usage = output["usage"]
     result.counts.update(valid_citations=valid, citations=citations, supported_claims=supported,
                          claims=claims, llm_calls=usage["llm_calls"],
