@@ -241,3 +241,18 @@ def test_summaries_count_for_citation_recall(golden):
     claims = len(result.outputs[0]["claims"])
     assert claims and result.counts["alce_claims"] == claims
     assert result.counts["alce_recalled"] == claims  # extractive claims quote their citation
+
+
+def test_latency_is_the_targets_time_not_the_scorings(golden, monkeypatch):
+    import time
+
+    from service.evals import runner
+
+    def slow_scores(*args):
+        time.sleep(0.5)
+        return {}
+
+    monkeypatch.setattr(runner.m, "summary_scores", slow_scores)
+    cases = build_cases(*golden, "millbrook-bridge-vote-summary")
+    [result] = asyncio.run(run_cases(cases, EngineTarget(ExtractiveEngine()), progress=False))
+    assert 0 < result.latency_ms < 500

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 import time
 
@@ -32,7 +33,7 @@ class CaseResult:
     scores: dict[str, list[float]] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
     outputs: list[dict] = field(default_factory=list)
-    latency_ms: float = 0.0
+    latency_ms: float = 0.0  # time spent waiting for the target's outputs
     error: str | None = None
     judged: list[tuple[GoldenQuestion, dict]] = field(default_factory=list)  # for the judge
     article: Article | None = field(default=None, repr=False)  # as built, for the reports
@@ -68,7 +69,6 @@ async def run_cases(cases: list[Case], target: Target, concurrency: int = 4,
 
 async def run_case(case: Case, target: Target, article: Article) -> CaseResult:
     result = CaseResult(case.id, case.kind, article.id, case.article.id, article=article)
-    started = time.perf_counter()
     try:
         if case.kind == SUMMARY:
             await _summary_case(case, target, article, result)
@@ -76,8 +76,16 @@ async def run_case(case: Case, target: Target, article: Article) -> CaseResult:
             await _question_case(case, target, article, result)
     except CASE_ERRORS as exc:
         result.error = _error(exc)
-    result.latency_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+async def _timed(result: CaseResult, call: Awaitable[dict]) -> dict:
+    """The target's answer; its time goes to the case's latency (the scoring's does not)."""
+    started = time.perf_counter()
+    try:
+        return await call
+    finally:
+        result.latency_ms += (time.perf_counter() - started) * 1000
 
 
 def _error(exc: Exception) -> str:
@@ -85,7 +93,7 @@ def _error(exc: Exception) -> str:
 
 
 async def _summary_case(case: Case, target: Target, article: Article, result: CaseResult) -> None:
-    output = await target.summary(article)
+    output = await _timed(result, target.summary(article))
     reference = [case.article.reference_summary[s:e]
                  for s, e in split_sentences(case.article.reference_summary)]
     for name, value in m.summary_scores(output, case.article, reference).items():
@@ -97,7 +105,7 @@ async def _question_case(case: Case, target: Target, article: Article, result: C
     history: list[ChatMessage] = []
     for turn in case.turns:
         history.append(ChatMessage(role="user", content=turn.question))
-        output = await target.chat(article, list(history))
+        output = await _timed(result, target.chat(article, list(history)))
         result.judged.append((turn, output))
         _score_turn(output, turn, result)
         support = set(support_ids(article, turn.support)) if turn.answerable else None
