@@ -19,7 +19,23 @@ CASES = [
     ("only-stopwords", "It was what it was.", False),
     ("shorter-subset", "The council voted 7-2 on Tuesday.", True),
     ("possessive-name", "Ortiz's council voted 7-2 on Tuesday.", True),
+    ("two-true-sentences", "The council voted 7-2 on Tuesday. Mayor Ana Ortiz said so.", True),
+    ("a-true-then-an-invented-sentence",
+     "The Millbrook town council voted 7-2 on Tuesday to spend $4.2 million repairing the Elm "
+     "Street bridge. The mayor resigned.", False),
 ]
+
+
+@pytest.mark.parametrize(("claim", "source", "supported"), [
+    ("Mr. Okafor voted against the plan.", "Mr. Lang voted against the plan.", False),
+    ("Gen. Okafor ordered the withdrawal.", "Gen. Lang ordered the withdrawal.", False),
+    ("Dr. Lang led the study of the river.", "Dr. Lang led the study of the river last year.", True),
+    ("The plan was approved in Zürich on Tuesday.", "The plan was approved in Genève on Tuesday.", False),
+    ("The council chose Ñuñoa for the stadium.", "The council chose Peñalolén for the stadium.", False),
+    ("The plan was approved in Zürich on Tuesday.", "On Tuesday the plan was approved in Zürich.", True),
+], ids=["after-mr", "after-gen", "after-dr-same", "accented-place", "accented-name", "accented-same"])
+def test_names_after_titles_and_in_any_script_are_checked(claim, source, supported):
+    assert check_support(claim, [source]).supported is supported
 
 
 @pytest.mark.parametrize(("claim", "supported"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])

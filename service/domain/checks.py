@@ -5,6 +5,7 @@ They veto: a claim whose words are all in the source but whose number, name, pol
 certainty, causal link or speaker differs is not supported. verify.py combines them.
 """
 
+from dataclasses import dataclass
 from functools import lru_cache
 import re
 
@@ -24,7 +25,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SPEECH_VERB = re.compile(r"\b(said|says|told|added|argued|warned|noted|wrote|stated|announced|"
                           r"according to)\b")
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|,\s+(?:and|but|while|whereas)\s+")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # letters of any script
 # "one" and "zero" are left out: "one committee" is more often an article than a count.
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -44,7 +45,9 @@ _NAME = r"[A-Z][a-z][a-zA-Z'’-]*"
 # "Okafor said", "said Ruth Okafor." / "said Okafor,", "according to Okafor"
 _SPEAKER = re.compile(rf"\b({_NAME})\s+{_SPEECH}\b|\b{_SPEECH}\s+(?:{_NAME}\s+){{0,2}}({_NAME})\s*[,.]|"
                       rf"\baccording to (?:the\s+)?(?:{_NAME}\s+){{0,2}}({_NAME})")
-_CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)(?<![\"“‘(])\b[A-Z][a-z][a-zA-Z'’-]*")
+# A capitalised word not opening a sentence; "Mr. Okafor" is not a sentence opening.
+_CAPITAL = re.compile(r"(?:(?<=\b(?:Mr|Ms|Dr|St|Lt)\.\s)|(?<=\b(?:Mrs|Gen|Sen|Gov|Rep|Col|Sgt|Rev|Maj)"
+                      r"\.\s)|(?<=\b(?:Capt|Prof)\.\s)|(?<![.!?]\s))(?<!^)(?<![\"“‘(])\b[^\W\d_][^\W\d_'’-]+")
 _NOT_SPEAKERS = {"The", "A", "An", "He", "She", "They", "It", "Dr", "Mr", "Mrs", "Ms", "Gen"}
 # Opposites, compared on Porter stems so that inflections follow ("raises"/"lowered").
 ANTONYMS = """rise:fall rose:fell risen:fallen rise:drop rose:dropped increase:decrease gain:loss
@@ -100,20 +103,50 @@ def _derived(number: str, cited: set[str]) -> bool:
 def aligned_clause(claim: str, evidence: str) -> str:
     """The clause of the evidence sharing most words with the claim: polarity and certainty are
     read there, not in unrelated clauses that happen to be cited alongside."""
-    claimed = words(claim)
-    return max(clauses(evidence), key=lambda c: len(words(c) & claimed))
+    return _most_alike(_units(evidence).clauses, claim).text
 
 
-def close_pairs(claim: str, evidence: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=256)
+def close_pairs(claim: str, evidence: str) -> tuple[tuple[str, str], ...]:
     """(claim clause, source clause) pairs where the claim rewrites the source closely: only
-    there is a flipped polarity, certainty or name an error rather than a paraphrase."""
+    there is a flipped polarity, certainty or name an error rather than a paraphrase. Cached:
+    five checks ask for the same pairs."""
     pairs = []
     for part in clauses(claim):
-        source = aligned_clause(part, evidence)
+        source = _most_alike(_units(evidence).clauses, part)
         ours = _stems(part) - _FUNCTION_STEMS
-        if ours and len(ours & _stems(source)) / len(ours) >= CLOSE:
-            pairs.append((part, source))
-    return pairs
+        if ours and len(ours & source.stems) / len(ours) >= CLOSE:
+            pairs.append((part, source.text))
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    words: frozenset[str]
+    stems: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Units:
+    clauses: list[_Unit]
+    sentences: list[_Unit]
+
+
+@lru_cache(maxsize=64)
+def _units(evidence: str) -> _Units:
+    """The evidence's clauses and sentences with their words, worked out once per evidence
+    (the checks compare every claim clause with them: redoing it each time was quadratic)."""
+    def unit(text: str) -> _Unit:
+        found = words(text)
+        return _Unit(text, frozenset(found), frozenset(stem(w) for w in found))
+    sentences = [evidence[s:e] for s, e in split_sentences(evidence)] or [evidence]
+    return _Units([unit(c) for c in clauses(evidence)], [unit(s) for s in sentences])
+
+
+def _most_alike(units: list[_Unit], claim: str) -> _Unit:
+    claimed = words(claim)
+    return max(units, key=lambda u: len(u.words & claimed))
 
 
 def negation_flip(claim: str, evidence: str) -> list[str]:
@@ -183,13 +216,12 @@ def attribution_mismatch(claim: str, evidence: str) -> list[str]:
 
 
 def aligned_sentence(claim: str, evidence: str) -> str:
-    claimed = words(claim)
-    sentences = [evidence[s:e] for s, e in split_sentences(evidence)] or [evidence]
-    return max(sentences, key=lambda s: len(words(s) & claimed))
+    return _most_alike(_units(evidence).sentences, claim).text
 
 
-def words_cased(text: str) -> set[str]:
-    return {w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)}
+@lru_cache(maxsize=256)
+def words_cased(text: str) -> frozenset[str]:
+    return frozenset(w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text))
 
 
 def speakers(text: str) -> set[str]:
@@ -223,10 +255,11 @@ def misplaced_name(claim: str, evidence: str) -> list[str]:
     return []
 
 
-def _names_in(text: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _names_in(text: str) -> frozenset[str]:
     found = {m.group(0).replace("’", "'").removesuffix("'s").rstrip("'")
-             for m in _CAPITAL.finditer(text)}
-    return found - _NOT_SPEAKERS - _MONTHS_DAYS
+             for m in _CAPITAL.finditer(text) if m.group(0)[0].isupper() and m.group(0)[1].islower()}
+    return frozenset(found - _NOT_SPEAKERS - _MONTHS_DAYS)
 
 
 CHECKS = (number_mismatch, negation_flip, antonym_flip, modality_shift, unsupported_link,

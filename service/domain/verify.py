@@ -14,16 +14,24 @@ import re
 
 from nltk.stem.porter import PorterStemmer
 
-from .checks import CHECKS, numbers
+from .checks import CHECKS, clauses, numbers
+from .segment import split_sentences
 
 # Fitted on the labelled claim set (bench/verifier.py prints the fit and the cross-validated
 # figures): the vetoes carry much of the decision, so the overlap needed is moderate.
 SUPPORT_THRESHOLD = 0.57
 # A claim caught by a veto scores at most this, so the score agrees with the verdict.
 VETO_CAP = 0.3
+# A sentence of more clauses than this is not checked (and not supported) unless verbatim.
+MAX_CLAUSES = 64
 
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+")
+# Letters of any script ("Zürich", "Ñuñoa"), not only ASCII ones.
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+(?:[.,]\d+)*")
+_CAPITALIZED = re.compile(r"\b[^\W\d_][^\W_]*")
+# "Mr. Okafor": a period after a title does not end a sentence, so the name after it counts.
+_SENTENCE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bLt)(?<!\bMrs)(?<!\bGen)"
+                             r"(?<!\bSen)(?<!\bGov)(?<!\bRep)(?<!\bCol)(?<!\bSgt)(?<!\bRev)"
+                             r"(?<!\bMaj)(?<!\bAdm)(?<!\bCapt)(?<!\bProf)[.!?]\s+$")
 # "Okafor voted", "Okafor's plan", "Okafor, the mayor," : an opening capitalised word used as a name.
 _OPENING_NAME = re.compile(r"[\"“‘]?([A-Z][a-z]+)(?:['’]s)?(?:,|\s+(?:[A-Z]|\w+ed\b|said|says|told|is|was|has|had|will|won|lost|led|ran|saw|met|took|made|gave|got|left|became))")
 # Capitalised openers that are ordinary words, not names.
@@ -53,8 +61,30 @@ class Support:
 
 
 def check_support(claim: str, evidence: list[str]) -> Support:
-    """Score `claim` against the cited passages taken together."""
+    """Score `claim` against the cited passages taken together. A claim of several sentences
+    is supported only when each of them is: an invented sentence does not ride on a true one."""
     cited = " ".join(evidence)
+    if claim.strip() and " ".join(claim.split()) in " ".join(cited.split()):
+        return Support(score=1.0, supported=True)  # verbatim: nothing can be off
+    pieces = [claim[s:e] for s, e in split_sentences(claim)]
+    if len(pieces) > 1:
+        return _weakest(pieces, [_check_one(piece, cited) for piece in pieces])
+    return _check_one(claim, cited)
+
+
+def _weakest(pieces: list[str], parts: list[Support]) -> Support:
+    reasons = [reason for piece, part in zip(pieces, parts) for reason in part.reasons or (
+        [] if part.supported else [f'its sentence "{piece}" is not in the cited text'])]
+    return Support(score=min(p.score for p in parts), supported=all(p.supported for p in parts),
+                   missing_numbers=sorted({n for p in parts for n in p.missing_numbers}),
+                   missing_names=sorted({n for p in parts for n in p.missing_names}),
+                   reasons=reasons)
+
+
+def _check_one(claim: str, cited: str) -> Support:
+    if len(clauses(claim)) > MAX_CLAUSES:  # the checks compare clauses pairwise: bounded work
+        return Support(score=0.0, supported=False, reasons=[
+            f"it is too long to check (over {MAX_CLAUSES} clauses in one sentence)"])
     score = _overlap(claim, cited)
     missing_numbers = sorted(numbers(claim) - numbers(cited))
     missing_names = sorted(_names(claim) - _words(cited))
@@ -106,7 +136,10 @@ def _names(text: str) -> set[str]:
     well ("Ruth Okafor said") or it is a surname-like word a news sentence opens with before a
     verb ("Okafor voted"): a subject is where a swapped name most often stands."""
     text = text.strip()
-    names = {m.group(0).lower() for m in _NAME.finditer(text) if m.group(0).lower() not in STOPWORDS}
+    names = {m.group(0).lower() for m in _CAPITALIZED.finditer(text)
+             if m.group(0)[0].isupper() and m.start() > 0
+             and not _SENTENCE_BREAK.search(text, max(m.start() - 4, 0), m.start())
+             and m.group(0).lower() not in STOPWORDS}
     opening = _OPENING_NAME.match(text)
     if opening and opening.group(1).lower() not in STOPWORDS | COMMON_OPENERS:
         names.add(opening.group(1).lower())
