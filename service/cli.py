@@ -1,4 +1,5 @@
-"""The `footnoted` command: serve the API, or summarize a file once without a server."""
+"""The `footnoted` command: serve the API; summarize, ask about or verify a file without a
+server; run the eval suite; run the scripted model server."""
 
 import argparse
 import asyncio

@@ -19,8 +19,8 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Model used when a request names none.")
     llm_timeout_s: float = Field(60.0, gt=0, description="Budget for one model call, seconds.")
     llm_max_retries: int = Field(2, ge=0, description=(
-        "Retries of a model call that failed for a passing reason (timeout, connection, 5xx, "
-        "a 429 whose Retry-After fits in the time left)."))
+        "Retries of a model call that failed for a passing reason (connection error, 5xx, 408, "
+        "409, a 429 whose Retry-After fits in the time left), within the one time budget."))
     llm_concurrency: int = Field(8, ge=1, description="Model calls in flight at once, all requests.")
     llm_queue: int = Field(
         64, ge=0, description="Model calls that may wait for a free slot; past that, new ones "

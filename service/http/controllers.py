@@ -58,8 +58,9 @@ class SummariesController(Controller):
           description="Every sentence of the summary is a claim citing article spans, with a "
           "verdict from the verifier; with the `llm` engine, failing claims are repaired once. "
           "Repeats are served from the cache (`usage.cached`). Model faults are 502 (endpoint "
-          "failed or unusable answer), 503 with Retry-After (rate limited) or 504 (timeout); "
-          "another engine never answers in the requested one's place.")
+          "failed or unusable answer), 503 with Retry-After (the endpoint rate-limits, the call "
+          "queue is full or the endpoint keeps failing) or 504 (timeout); another engine never "
+          "answers in the requested one's place.")
     async def create(self, data: JSONBody[SummaryRequest],
                      runtime: NamedDependency[Runtime]) -> GroundedSummary:
         article = await runtime.article_for(data.given(), data.article_id)
