@@ -13,13 +13,14 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 def normalize_text(raw: str) -> str:
     """NFC, no control characters, one space between words, at most one blank line in a row."""
-    text = unicodedata.normalize("NFC", raw)
-    text = _NEWLINES.sub("\n", text)
+    text = _NEWLINES.sub("\n", raw)
     text = _INVISIBLE.sub("", text)
     text = "".join(ch for ch in text if ch == "\n" or ch == "\t" or not _is_control(ch))
     text = _SPACES.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    # NFC last: a character removed above may have stood between a letter and its accent.
+    return unicodedata.normalize("NFC", text)
 
 
 def _is_control(ch: str) -> bool:
