@@ -34,6 +34,8 @@ CASES = [
     ("image_source", "Image source, Getty Images", True),
     ("media_playback", "Media playback is unsupported on your device", True),
     ("published_ago", "Published 3 hours ago", True),
+    ("posted_day_and_time", "Posted on Tuesday at 5:40 p.m. EDT", True),
+    ("published_ordinal", "Published: 3rd March 2026, 09:12 GMT", True),
     ("updated_date", "Updated 12 March 2024", True),
     ("updated_month_first", "Last updated: March 12, 2024, 9:30 a.m. ET", True),
     # Rights notices, furniture at any length
@@ -49,6 +51,8 @@ CASES = [
     ("share_prices", "Share prices fell.", False),
     ("updated_guidance", "Updated guidance was published on Monday.", False),
     ("published_in_year", "Published in 1998, the novel became a bestseller.", False),
+    ("updated_figures", "Updated 2024 figures show unemployment fell.", False),
+    ("posted_wins", "Posted 3 wins in May.", False),
     ("copyright_law", "Copyright law was last reformed in 2019.", False),
     ("rights_mid_sentence", "All rights reserved under the treaty remain in force, the court said.", False),
     ("comments_from_mayor", "Comments from the mayor drew criticism.", False),

@@ -9,6 +9,12 @@ import re
 # Real sentences that mention these words are longer than the furniture itself.
 _MAX_WORDS = 10
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
+# A date or time and nothing else: numbers, months, days, clock words, zones, "3 hours ago".
+_WHEN_WORD = (rf"(?:\d[\d:/.-]*(?:st|nd|rd|th)?|{_MONTH}|{_DAY}|a\.m|p\.m|am|pm|noon|midnight|"
+              r"et|edt|est|ct|cdt|cst|pt|pdt|pst|gmt|utc|bst|cet|cest|yesterday|today|just now|ago|"
+              r"at|on|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\.?")
+_WHEN = rf"{_WHEN_WORD}(?:,?\s+{_WHEN_WORD})*,?"
 
 # Whole-line patterns that are furniture only on a short line.
 _SHORT_LINE = re.compile("|".join([
@@ -22,8 +28,9 @@ _SHORT_LINE = re.compile("|".join([
     r"follow us(?: on [\w ,&]+)?",  # social links
     r"image caption|image source,? [\w ,.&/-]+|media caption",  # picture and video credits
     r"media playback is unsupported on your device",  # BBC video placeholder
-    # timestamps: the word, then a date or time, never a sentence such as "Updated guidance was ..."
-    rf"(?:published|updated|last updated|posted)(?::| on| at)? (?:\d|{_MONTH}\b|yesterday|today|just now).*",
+    # timestamps: the word, then only a date or time ("Updated 12 March 2024, 9:30 a.m. ET"),
+    # never a sentence ("Updated guidance was ...", "Updated 2024 figures show ...")
+    rf"(?:published|updated|last updated|posted)(?::| on| at)? {_WHEN}",
     r"listen to this article(?: \d+ min(?:ute)?s?)?",  # audio player
     r"(?:\d+ )?comments?(?: \(\d+\))?",  # comment widget
 ]))
