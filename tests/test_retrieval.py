@@ -44,3 +44,11 @@ def test_a_follow_up_counts_the_names_of_the_earlier_turns():
     followed = search(ARTICLE, "Which firm is she with?", context)
     assert alone == [] or alone[0].coverage == 0.0
     assert "Carrow" in followed[0].sentence.text and followed[0].coverage > 0.5
+
+
+def test_building_an_index_logs_nothing_below_warning(caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        search(build_article("The dam opened on Monday. It cost $3 million."), "What did it cost?")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("bm25s")] == []

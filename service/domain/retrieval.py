@@ -10,6 +10,7 @@ stemming alone keeps possessives and irregular verb forms apart).
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+import logging
 import math
 import re
 import threading
@@ -61,6 +62,8 @@ def _stem(word: str) -> str:
 
 
 _STEMMER = PorterStemmer()
+# bm25s sets its own logger to DEBUG: a line for every index built, whatever the service's level.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 QUESTION_STEMS = frozenset(content_words(
