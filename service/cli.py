@@ -230,8 +230,9 @@ def run_fake_model(args: argparse.Namespace) -> int:
     print("scripted model server; the model name picks the behaviour:")
     for name, behaviour in MODES.items():
         print(f"  {name:15} {behaviour}")
+    # A "hang" request never ends by itself: a stop waits for it one second at most.
     uvicorn.run(create_fake_app(FakeModel(latency_s=args.latency)), host=args.host,
-                port=args.port, access_log=False)
+                port=args.port, access_log=False, timeout_graceful_shutdown=1)
     return 0
 
 

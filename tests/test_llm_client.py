@@ -3,6 +3,7 @@
 import asyncio
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -53,9 +54,23 @@ def test_the_fake_model_command_serves_the_api():
                 assert time.monotonic() < deadline, "fake-model did not start"
                 time.sleep(0.1)
         assert "good" in [m["id"] for m in models["data"]]
-    finally:
+        hanging = threading.Thread(target=_ask_and_ignore, daemon=True,
+                                   args=(f"http://127.0.0.1:{port}/v1/chat/completions",))
+        hanging.start()  # a "hang" request in flight must not keep the server from stopping
+        time.sleep(0.5)
         process.terminate()
-        process.wait(timeout=10)
+        assert process.wait(timeout=10) is not None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _ask_and_ignore(url: str) -> None:
+    try:
+        httpx.post(url, json={"model": "hang", "messages": []}, timeout=30)
+    except httpx.HTTPError:
+        pass
 
 
 def test_engines_for_requested_model_names_are_bounded(tmp_path, fake_model):
