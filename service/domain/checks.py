@@ -5,8 +5,10 @@ They veto: a claim whose words are all in the source but whose number, name, pol
 certainty, causal link or speaker differs is not supported. verify.py combines them.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 import re
 
 from nltk.stem.porter import PorterStemmer
@@ -20,6 +22,33 @@ _STEMMER = PorterStemmer()
 def stem(word: str) -> str:
     """Porter stem, cached: the checks stem the same few thousand words all day."""
     return _STEMMER.stem(word)
+
+# Work shared by the checks of one claim (an evidence's clauses, sentences, names): kept for
+# that call only, so a megabyte of evidence is not held on to after it.
+_SHARED: ContextVar[dict | None] = ContextVar("shared_check_work", default=None)
+
+
+@contextmanager
+def shared_work():
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(function):
+    @wraps(function)
+    def once_per_check(*args):
+        memo = _SHARED.get()
+        if memo is None:
+            return function(*args)
+        key = (function.__name__, *args)
+        if key not in memo:
+            memo[key] = function(*args)
+        return memo[key]
+    return once_per_check
+
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SPEECH_VERB = re.compile(r"\b(said|says|told|added|argued|warned|noted|wrote|stated|announced|"
@@ -106,10 +135,10 @@ def aligned_clause(claim: str, evidence: str) -> str:
     return _most_alike(_units(evidence).clauses, claim).text
 
 
-@lru_cache(maxsize=256)
+@_shared
 def close_pairs(claim: str, evidence: str) -> tuple[tuple[str, str], ...]:
     """(claim clause, source clause) pairs where the claim rewrites the source closely: only
-    there is a flipped polarity, certainty or name an error rather than a paraphrase. Cached:
+    there is a flipped polarity, certainty or name an error rather than a paraphrase. Shared:
     five checks ask for the same pairs."""
     pairs = []
     for part in clauses(claim):
@@ -133,10 +162,10 @@ class _Units:
     sentences: list[_Unit]
 
 
-@lru_cache(maxsize=64)
+@_shared
 def _units(evidence: str) -> _Units:
-    """The evidence's clauses and sentences with their words, worked out once per evidence
-    (the checks compare every claim clause with them: redoing it each time was quadratic)."""
+    """The evidence's clauses and sentences with their words, worked out once per check (the
+    checks compare every claim clause with them: redoing it each time was quadratic)."""
     def unit(text: str) -> _Unit:
         found = words(text)
         return _Unit(text, frozenset(found), frozenset(stem(w) for w in found))
@@ -219,9 +248,11 @@ def aligned_sentence(claim: str, evidence: str) -> str:
     return _most_alike(_units(evidence).sentences, claim).text
 
 
-@lru_cache(maxsize=256)
+@_shared
 def words_cased(text: str) -> frozenset[str]:
-    return frozenset(w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text))
+    """Words as written, possessives without their "'s", "O'Brien" also as "O" and "Brien"."""
+    found = {w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)}
+    return frozenset(found | {part for w in found if "'" in w for part in w.split("'")})
 
 
 def speakers(text: str) -> set[str]:
@@ -255,7 +286,7 @@ def misplaced_name(claim: str, evidence: str) -> list[str]:
     return []
 
 
-@lru_cache(maxsize=256)
+@_shared
 def _names_in(text: str) -> frozenset[str]:
     found = {m.group(0).replace("’", "'").removesuffix("'s").rstrip("'")
              for m in _CAPITAL.finditer(text) if m.group(0)[0].isupper() and m.group(0)[1].islower()}

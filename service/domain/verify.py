@@ -14,7 +14,7 @@ import re
 
 from nltk.stem.porter import PorterStemmer
 
-from .checks import CHECKS, clauses, numbers
+from .checks import CHECKS, clauses, numbers, shared_work
 from .segment import split_sentences
 
 # Fitted on the labelled claim set (bench/verifier.py prints the fit and the cross-validated
@@ -27,7 +27,7 @@ MAX_CLAUSES = 64
 
 # Letters of any script ("Zürich", "Ñuñoa"), not only ASCII ones.
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+(?:[.,]\d+)*")
-_CAPITALIZED = re.compile(r"\b[^\W\d_][^\W_]*")
+_CAPITALIZED = re.compile(r"\b[^\W\d_][^\W_]+")
 # "Mr. Okafor": a period after a title does not end a sentence, so the name after it counts.
 _SENTENCE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bLt)(?<!\bMrs)(?<!\bGen)"
                              r"(?<!\bSen)(?<!\bGov)(?<!\bRep)(?<!\bCol)(?<!\bSgt)(?<!\bRev)"
@@ -64,12 +64,17 @@ def check_support(claim: str, evidence: list[str]) -> Support:
     """Score `claim` against the cited passages taken together. A claim of several sentences
     is supported only when each of them is: an invented sentence does not ride on a true one."""
     cited = " ".join(evidence)
-    if claim.strip() and " ".join(claim.split()) in " ".join(cited.split()):
-        return Support(score=1.0, supported=True)  # verbatim: nothing can be off
-    pieces = [claim[s:e] for s, e in split_sentences(claim)]
-    if len(pieces) > 1:
-        return _weakest(pieces, [_check_one(piece, cited) for piece in pieces])
-    return _check_one(claim, cited)
+    if claim.strip() and _flat(claim) in {_flat(cited), *map(_flat, evidence)}:
+        return Support(score=1.0, supported=True)  # a cited sentence, verbatim: nothing is off
+    with shared_work():  # the checks share their view of the evidence within this call
+        pieces = [claim[s:e] for s, e in split_sentences(claim)]
+        if len(pieces) > 1:
+            return _weakest(pieces, [_check_one(piece, cited) for piece in pieces])
+        return _check_one(claim, cited)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _weakest(pieces: list[str], parts: list[Support]) -> Support:
@@ -126,9 +131,11 @@ def _stem(word: str) -> str:
 
 
 def _words(text: str) -> set[str]:
-    """Lower-cased words, possessives also without their "'s" ("Tuesday's" holds "tuesday")."""
+    """Lower-cased words, possessives also without their "'s" ("Tuesday's" holds "tuesday"),
+    and the parts of "O'Brien" too ("brien")."""
     words = {w.lower() for w in _WORD.findall(text.replace("’", "'"))}
-    return words | {w[:-2] for w in words if w.endswith("'s")}
+    return words | {w[:-2] for w in words if w.endswith("'s")} | {
+        part for w in words if "'" in w for part in w.split("'")}
 
 
 def _names(text: str) -> set[str]:
