@@ -1,6 +1,7 @@
 """Streaming chat: event order, the done payload, errors, and a reader who leaves."""
 
 import json
+import logging
 import time
 
 import httpx
@@ -96,13 +97,14 @@ def test_a_reader_who_leaves_stops_the_model_call(llm_settings, fake_model, ferr
     assert fake_model.model.streams_abandoned == abandoned + 1
 
 
-def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(llm_settings, ferry_text):
+def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(llm_settings, ferry_text,
+                                                                        caplog):
     # One call slot and no queue: while the hanging call holds the slot, any other call is a
     # 503 at once; once the reader leaves, the call must stop and give the slot back.
     settings = llm_settings.model_copy(update={"llm_concurrency": 1, "llm_queue": 0,
                                                "llm_timeout_s": 60})
     body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True, "model": "hang"}
-    with BackgroundServer(create_app(settings)) as server:
+    with BackgroundServer(create_app(settings)) as server, caplog.at_level(logging.INFO):
         with httpx.Client(timeout=1) as http, pytest.raises(httpx.ReadTimeout):
             http.post(f"{server.url}/v1/chat", json=body)  # gives up after 1 s
         deadline, status = time.monotonic() + 10, None
@@ -111,3 +113,6 @@ def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(llm_set
             status = httpx.post(f"{server.url}/v1/chat", timeout=10,
                                 json=body | {"model": "good", "stream": False}).status_code
     assert status == 200
+    statuses = [r.fields["status"] for r in caplog.records if r.name == "footnoted.access"]
+    assert statuses[0] == 499  # logged as a client that left, not as a failure
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

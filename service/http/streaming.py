@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator
+import contextlib
 import json
 import logging
 
@@ -29,14 +30,16 @@ async def first_event(request: Request, events: AsyncIterator[Event]) -> Event |
         gone.cancel()
         if not first.done():
             first.cancel()  # also when this handler is cancelled itself
+            await asyncio.wait({first})  # the cancellation lands: the model call has stopped
     if first.cancelled():
         return None
     return first.result()  # a failure before the first event: a plain problem detail
 
 
 async def _disconnected(request: Request) -> None:
-    while (await request.receive())["type"] != "http.disconnect":
-        pass
+    with contextlib.suppress(Exception):  # a receive that fails: the client is gone all the same
+        while (await request.receive())["type"] != "http.disconnect":
+            await asyncio.sleep(0)  # a server that answers at once must not starve the loop
 
 
 def event_stream(first: Event, rest: AsyncIterator[Event]) -> ServerSentEvent:
