@@ -47,12 +47,12 @@ def looks_injected(sentence: str) -> bool:
 
 def skeleton(text: str) -> str:
     """The text as a model reads it, in plain Latin letters, so that disguises do not dodge the
-    patterns: NFKC folds full-width letters and ligatures; format characters (zero-width spaces,
-    soft hyphens, direction marks, tags) and accents go; letters of other scripts that look
-    Latin ("Ignоre" with a Cyrillic "о") become the letter they imitate (Unicode's confusables,
-    TR39)."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text))
-    return decomposed.translate(_FOLD)
+    patterns: NFKC folds full-width letters and ligatures and joins accents to their letters;
+    format characters (zero-width spaces, soft hyphens, direction marks, tags) and the marks
+    left over ("Ig̶nore") go; letters of other scripts that look Latin ("Ignоre" with a Cyrillic
+    "о") become the letter they imitate (Unicode's confusables, TR39). Accented letters stay:
+    "a ignoré les instructions" is French prose, not "ignore ... instructions"."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
 class _Fold(dict):
@@ -67,7 +67,7 @@ def _fold(char: str) -> str | None:
     code = ord(char)
     if code < 0x80:
         return char
-    if unicodedata.category(char) in ("Mn", "Cf"):  # accents, zero-width and bidi characters
+    if unicodedata.category(char) in ("Mn", "Cf"):  # stray marks, zero-width and bidi characters
         return None
     latin = [c["c"] for c in confusables_data.get(char, ()) if c["c"].isascii()
              and c["c"].isalnum()]
