@@ -26,8 +26,9 @@ class Settings(BaseSettings):
         64, ge=0, description="Model calls that may wait for a free slot; past that, new ones "
         "get 503 with Retry-After at once instead of piling up.")
     llm_breaker_failures: int = Field(
-        5, ge=1, description="Endpoint failures in a row (timeouts, 5xx, connection errors) "
-        "that open the circuit breaker: calls then fail fast with 503.")
+        5, ge=1, description="Failed calls to the endpoint in a row, retries included "
+        "(timeouts, 5xx, connection errors), that open the circuit breaker: calls then fail "
+        "fast with 503.")
     llm_breaker_cooldown_s: float = Field(
         30.0, gt=0, description="How long the breaker stays open before one trial call.")
     llm_structured_output: Literal["auto", "json_schema", "json_object"] = Field(

@@ -240,3 +240,18 @@ def test_the_access_log_counts_a_cache_hit_as_no_call(llm_client, ferry_text, ca
     assert second["usage"]["cached"] and second["usage"]["llm_calls"] == first["usage"]["llm_calls"] > 0
     assert lines[0]["llm_calls"] == 1 and lines[0]["prompt_tokens"] > 0
     assert lines[1]["llm_calls"] == 0 and lines[1]["prompt_tokens"] == 0 and lines[1]["cached"]
+
+
+def test_each_failed_try_counts_towards_the_breaker(tmp_path, fake_model, ferry_text):
+    # Documented: retries are calls too. Two requests of three failing tries open a breaker of 5.
+    settings = _settings(tmp_path, fake_model, llm_breaker_failures=5, llm_max_retries=2,
+                         llm_timeout_s=30)
+    with TestClient(create_app(settings)) as client:
+        assert_problem(summarize(client, ferry_text, model="server-error"), 502)
+        assert summarize(client, ferry_text).status_code == 200  # 3 failures, then a success
+        assert_problem(summarize(client, ferry_text, model="server-error"), 502)  # 3 in a row
+        # The 5th failure, this request's second try, opens the breaker: its retry is refused.
+        assert_problem(summarize(client, ferry_text, model="server-error"), 503)
+        response = summarize(client, f"{ferry_text}\n\nAnother copy.")
+        assert_problem(response, 503)
+        assert "failing" in response.json()["detail"]
