@@ -1,6 +1,7 @@
 """The eval suite: the gate on a clean clone, thresholds that bite, broken engines caught."""
 
 import asyncio
+import math
 from collections import Counter
 import json
 import random
@@ -153,6 +154,9 @@ def test_an_article_that_fails_to_build_fails_its_cases_not_the_run(golden):
     assert all(r.error is None for r in results if r.golden_article == "sable-river-fish-kill")
     assert aggregate(results)["error_rate"] == round(len(failed) / len(results), 4)
     assert set(target.built.values()) == {1}  # once per article, not once per case
+    # The failed cases never reached the target: their 0 ms must not pull the percentiles down.
+    reached = sorted(r.latency_ms for r in results if not r.error)
+    assert aggregate(results)["latency_p50_ms"] == round(reached[math.ceil(len(reached) / 2) - 1], 4)
 
 
 def test_the_eval_command_builds_each_article_once_and_survives_one_that_fails(tmp_path, monkeypatch):
@@ -241,6 +245,16 @@ def test_summaries_count_for_citation_recall(golden):
     claims = len(result.outputs[0]["claims"])
     assert claims and result.counts["alce_claims"] == claims
     assert result.counts["alce_recalled"] == claims  # extractive claims quote their citation
+
+
+def test_answers_to_unanswerable_questions_do_not_count_for_citation_recall(golden):
+    articles, questions = golden
+    cases = [c for c in build_cases(articles, questions, "millbrook-bridge-vote-*")
+             if c.kind != "summary" and not any(t.answerable for t in c.turns)]
+    results = asyncio.run(run_cases(cases, EngineTarget(NeverAbstains()), progress=False))
+    answered = [r for r in results if any(o["claims"] for o in r.outputs)]
+    assert answered  # it did answer them, with well-cited article sentences
+    assert all(r.counts["alce_claims"] == 0 for r in results)
 
 
 def test_latency_is_the_targets_time_not_the_scorings(golden, monkeypatch):

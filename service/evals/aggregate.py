@@ -36,7 +36,8 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
 
 
 def _cost(results: list[CaseResult]) -> dict[str, float]:
-    latencies = sorted(r.latency_ms for r in results) or [0.0]
+    # A case whose article could not be built never reached the target: no latency to count.
+    latencies = sorted(r.latency_ms for r in results if r.reached_target) or [0.0]
     return {
         "tokens_per_case": mean(r.counts["tokens"] for r in results) if results else 0.0,
         "llm_calls_per_case": mean(r.counts["llm_calls"] for r in results) if results else 0.0,

@@ -34,6 +34,7 @@ class CaseResult:
     counts: Counter = field(default_factory=Counter)
     outputs: list[dict] = field(default_factory=list)
     latency_ms: float = 0.0  # time spent waiting for the target's outputs
+    reached_target: bool = True  # False when its article could not even be built
     error: str | None = None
     judged: list[tuple[GoldenQuestion, dict]] = field(default_factory=list)  # for the judge
     article: Article | None = field(default=None, repr=False)  # as built, for the reports
@@ -56,7 +57,8 @@ async def run_cases(cases: list[Case], target: Target, concurrency: int = 4,
                 article = await articles[case.article.id]
             except CASE_ERRORS as exc:  # a failed article fails its cases, not the whole run
                 result = CaseResult(case.id, case.kind, case.article.id, case.article.id,
-                                    error=f"building the article: {_error(exc)}")
+                                    error=f"building the article: {_error(exc)}",
+                                    reached_target=False)
             else:
                 result = await run_case(case, target, article)
             bar.update()
@@ -108,8 +110,11 @@ async def _question_case(case: Case, target: Target, article: Article, result: C
         output = await _timed(result, target.chat(article, list(history)))
         result.judged.append((turn, output))
         _score_turn(output, turn, result)
-        support = set(support_ids(article, turn.support)) if turn.answerable else None
-        _count_output(output, case, article, result, golden_support=support)
+        if turn.answerable:
+            support = set(support_ids(article, turn.support))
+            _count_output(output, case, article, result, golden_support=support)
+        else:  # whether it should have answered at all is the abstention metrics' question
+            _count_output(output, case, article, result, golden_support=None, alce=False)
         history.append(ChatMessage(role="assistant", content=turn.answer or NOT_SAID))
 
 
@@ -124,16 +129,19 @@ def _score_turn(output: dict, turn: GoldenQuestion, result: CaseResult) -> None:
 
 
 def _count_output(output: dict, case: Case, article: Article, result: CaseResult,
-                  golden_support: set[int] | None) -> None:
+                  golden_support: set[int] | None, alce: bool = True) -> None:
     """Counts every output adds to, whatever its kind. Citation recall and precision (ALCE)
-    count every output sentence: against the golden support sentences where the case has them,
-    else (None: summaries, unanswerable questions) judged by the verifier (METRICS.md)."""
+    count the sentences of summaries and of answers to answerable questions: against the golden
+    support sentences where the case has them, else (None: summaries) judged by the verifier
+    (METRICS.md). An answer to an unanswerable question is the abstention metrics' concern: a
+    well-cited wrong answer must not raise citation recall."""
     result.outputs.append(output)
     valid, citations = m.citation_validity(output, article)
     supported, claims = m.support_counts(output)
-    recalled, alce_claims, precise, alce_citations = m.alce_counts(output, golden_support)
-    result.counts.update(alce_recalled=recalled, alce_claims=alce_claims, alce_precise=precise,
-                         alce_citations=alce_citations)
+    if alce:
+        recalled, alce_claims, precise, alce_citations = m.alce_counts(output, golden_support)
+        result.counts.update(alce_recalled=recalled, alce_claims=alce_claims,
+                             alce_precise=precise, alce_citations=alce_citations)
     usage = output["usage"]
     result.counts.update(valid_citations=valid, citations=citations, supported_claims=supported,
                          claims=claims, llm_calls=usage["llm_calls"],
