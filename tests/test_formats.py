@@ -133,6 +133,9 @@ VISIBLE_TEXT = [
     ("table-cells", "<table><tr><td>Alpha</td><td>12</td></tr><tr><td>Beta</td><td>15</td></tr>"
      "</table>", "Alpha | 12\nBeta | 15"),
     ("cell-comment", "<table><tr><td>a</td><!-- x --><td>b</td></tr></table>", "a | b"),
+    ("paragraphs-in-cells", "<table><tr><td><p>Name</p></td><td><p>Votes</p></td></tr><tr><td>"
+     "<p>Ann Lee</p><p>(incumbent)</p></td><td><p>1,200</p></td></tr></table>",
+     "Name | Votes\nAnn Lee (incumbent) | 1,200"),
     ("nested-li", "<ul><li>One<ul><li>Inner a</li><li>Inner b</li></ul></li><li>Two</li></ul>",
      "One\nInner a\nInner b\nTwo"),
     ("definition-list", "<dl><dt>Term</dt><dd>Definition text</dd></dl>", "Term\nDefinition text"),

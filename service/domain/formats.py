@@ -125,6 +125,7 @@ def _visible_text(root) -> str:
         invisible.drop_tree()
     parts: list[str] = []
     in_pre = 0  # whitespace counts inside <pre>; elsewhere any run of it is one space
+    in_cell = 0  # a block inside a table cell (<td><p>) breaks no line: the row stays whole
 
     def add(text: str | None) -> None:
         if text:
@@ -138,11 +139,13 @@ def _visible_text(root) -> str:
         if event == "start":
             in_pre += tag == "pre"
             if tag in _BLOCKS:
-                parts.append("\n")
+                parts.append(" " if in_cell else "\n")
+            in_cell += tag in _CELLS
             add(element.text)
             continue
+        in_cell -= tag in _CELLS
         if tag in _BLOCKS:
-            parts.append("\n")
+            parts.append(" " if in_cell else "\n")
         elif tag in _CELLS and _next_cell(element) is not None:
             parts.append(CELL_SEPARATOR)
         in_pre -= tag == "pre"
