@@ -139,19 +139,24 @@ def _visible_text(root) -> str:
         if event == "start":
             in_pre += tag == "pre"
             if tag in _BLOCKS:
-                parts.append(" " if in_cell else "\n")
+                parts.append(_SOFT_BREAK if in_cell else "\n")
             in_cell += tag in _CELLS
             add(element.text)
             continue
         in_cell -= tag in _CELLS
         if tag in _BLOCKS:
-            parts.append(" " if in_cell else "\n")
+            parts.append(_SOFT_BREAK if in_cell else "\n")
         elif tag in _CELLS and _next_cell(element) is not None:
             parts.append(CELL_SEPARATOR)
         in_pre -= tag == "pre"
         if element is not root:
             add(element.tail)
-    return "\n".join(line.strip() for line in "".join(parts).split("\n")).strip()
+    text = _SOFT_BREAKS.sub(" ", "".join(parts))
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+_SOFT_BREAK = "\x00"  # a block's edge inside a cell: one space at most, none at a cell's edge
+_SOFT_BREAKS = re.compile(" ?\x00+ ?")
 
 
 def _next_cell(cell):
