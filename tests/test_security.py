@@ -30,6 +30,17 @@ def test_v1_needs_a_valid_key(keyed, headers):
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/v1/articles/x"), ("POST", "/v1/articles"), ("POST", "/v1/summaries"),
+    ("POST", "/v1/chat"), ("POST", "/v1/verify")])
+def test_every_v1_route_needs_a_key_even_behind_a_root_path(tmp_path, method, path):
+    # Behind a proxy that mounts the API under /api, the URL no longer starts with /v1.
+    settings = Settings(db=str(tmp_path / "f.db"), api_keys="key-one")
+    with TestClient(create_app(settings), root_path="/api") as client:
+        response = client.request(method, path, json={"text": "The dam opened on Monday."})
+    assert_problem(response, 401)
+
+
 @pytest.mark.parametrize("key", ["key-one", "key-two"])
 def test_any_configured_key_is_let_in(keyed, key):
     assert keyed.get("/v1/articles/x", headers=bearer(key)).status_code == 404

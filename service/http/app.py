@@ -19,7 +19,7 @@ from .controllers import (ArticlesController, ChatController, SummariesControlle
 from .observability import PROMETHEUS, RequestContext
 from .openapi import refine
 from .problems import EXCEPTION_HANDLERS, problem_responses
-from .security import Gate, require_api_key
+from .security import Gate
 
 JSON_TYPES = ("application/json", "application/problem+json")
 # Prometheus' text format; Litestar adds the charset of text responses itself.
@@ -57,7 +57,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"max_body_bytes": settings.max_body_bytes,
                      "gate": Gate(settings.api_key_list, settings.rate_limit_per_minute,
                                   settings.rate_limit_burst)}),
-        guards=[require_api_key],
         openapi_config=OpenAPIConfig(
             title="footnoted", version=__version__, path="/docs",
             description="Summaries and answers whose every sentence cites checked article spans.",

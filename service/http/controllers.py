@@ -11,6 +11,7 @@ from ..domain.grounded import GroundedSummary
 from ..runtime import ArticleInput, Runtime
 from .observability import note_result
 from .problems import problem_responses
+from .security import require_api_key
 from .streaming import event_stream, first_event
 from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
 
@@ -20,6 +21,7 @@ CLIENT_CLOSED_REQUEST = 499  # nginx's status for a client that left before the 
 
 class ArticlesController(Controller):
     path = "/v1/articles"
+    guards = [require_api_key]
     tags = ["articles"]
 
     @post("/", operation_id="createArticle", status_code=201,
@@ -50,6 +52,7 @@ class ArticlesController(Controller):
 
 class SummariesController(Controller):
     path = "/v1/summaries"
+    guards = [require_api_key]
     tags = ["summaries"]
 
     @post("/", operation_id="createSummary", status_code=200,
@@ -71,6 +74,7 @@ class SummariesController(Controller):
 
 class ChatController(Controller):
     path = "/v1/chat"
+    guards = [require_api_key]
     tags = ["chat"]
 
     @post("/", operation_id="chat", status_code=200,
@@ -99,6 +103,7 @@ class ChatController(Controller):
 
 class VerifyController(Controller):
     path = "/v1/verify"
+    guards = [require_api_key]
     tags = ["verify"]
 
     @post("/", operation_id="verify", status_code=200,
