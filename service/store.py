@@ -56,8 +56,11 @@ class Store:
         return json.loads(row[0]) if row else None
 
     def put_result(self, key: str, article_id: str, value: dict) -> None:
-        self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-                    (key, article_id, json.dumps(value), time.time()))
+        """Kept only while its article is: a result finished after the article was deleted
+        (a request in flight during the DELETE) would keep the article's text in its quotes."""
+        self._write("INSERT OR REPLACE INTO results SELECT ?, ?, ?, ? "
+                    "WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+                    (key, article_id, json.dumps(value), time.time(), article_id))
 
     def _read(self, sql: str, params: tuple) -> tuple | None:
         with self._lock:
