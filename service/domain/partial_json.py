@@ -4,6 +4,7 @@ import json
 import re
 
 _TEXT_FIELD = re.compile(r'"text"\s*:\s*"')
+_HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
 
 
 class ClaimTextStream:
@@ -39,6 +40,8 @@ def _decode_prefix(buffer: str, start: int) -> str:
         if buffer[i] == "\\":
             if i + 1 >= len(buffer) or (buffer[i + 1] == "u" and i + 6 > len(buffer)):
                 break  # an escape cut in half: wait for the rest
+            if _HIGH_SURROGATE.match(buffer, i) and i + 12 > len(buffer):
+                break  # half of a pair ("\ud83d" of 💶): wait for the other half
             i += 6 if buffer[i + 1] == "u" else 2
         else:
             i += 1
