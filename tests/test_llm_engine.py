@@ -1,11 +1,12 @@
 import asyncio
 import json
+import re
 
 import pytest
 
 from service.domain.article import build_article
 from service.domain.engines.base import SummaryOptions
-from service.domain.engines.llm import LLMEngine, numbered, parse_claims
+from service.domain.engines.llm import CONDENSE_TOKENS, LLMEngine, numbered, parse_claims
 from service.domain.errors import ModelBadOutput, ModelTimeout, ModelUnavailable
 from service.domain.model import Completion
 from service.domain.summarize import summarize
@@ -137,3 +138,38 @@ def test_a_model_writing_more_claims_than_asked_is_cut_to_the_limit(ferry_text):
     draft = _run(LLMEngine(client, "m", context_tokens=8192).summarize(
         build_article(ferry_text), SummaryOptions(max_sentences=2)))
     assert len(draft.claims) == 2
+
+
+class RecordsPrompts:
+    """Answers the condense call and the answer stream, keeping every prompt it was sent."""
+
+    def __init__(self) -> None:
+        self.prompts: list[list[dict]] = []
+
+    async def complete_json(self, *, messages, **request):
+        self.prompts.append(messages)
+        return Completion('{"question": "How much will the repairs cost?"}', 10, 5)
+
+    async def stream_json(self, *, messages, **request):
+        self.prompts.append(messages)
+        yield Completion('{"answerable": false, "explanation": "", "claims": []}', 10, 5)
+
+
+def test_a_long_history_never_crowds_the_article_out(ferry_text):
+    from service.domain.conversation import ChatMessage
+
+    long_turn = "The ferry debate went on. " * 300  # about 7,800 characters, under the limit
+    messages = [ChatMessage(role=role, content=long_turn) for role in ["user", "assistant"] * 3]
+    messages.append(ChatMessage(role="user", content="And how much did that cost?"))
+    client = RecordsPrompts()
+    engine = LLMEngine(client, "gpt-4", context_tokens=8192)
+
+    async def drain():
+        return [event async for event in engine.answer_stream(build_article(ferry_text), messages)]
+    asyncio.run(drain())
+    condense, answer = client.prompts
+    for prompt, answer_tokens in [(condense, CONDENSE_TOKENS), (answer, engine.output_tokens)]:
+        text = "\n".join(m["content"] for m in prompt)
+        assert engine.tokenizer.count(text) + answer_tokens <= 8192
+    answer_prompt = "\n".join(m["content"] for m in answer)
+    assert re.search(r"<article>\n\[\d+\] ", answer_prompt)  # article lines made it in

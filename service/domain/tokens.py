@@ -34,6 +34,11 @@ class Tokenizer:
         # it saves on sentence-sized texts and blocks the event loop (bench/concurrency.py).
         return [len(self.encoding.encode_ordinary(text)) for text in texts]
 
+    def truncate(self, text: str, tokens: int) -> str:
+        """The start of `text` that counts at most `tokens` tokens."""
+        encoded = self.encoding.encode_ordinary(text)
+        return text if len(encoded) <= tokens else self.encoding.decode(encoded[:max(tokens, 0)])
+
     def budget(self, tokens: int) -> int:
         """How many counted tokens fit in `tokens` real ones, after the safety margin."""
         return int(tokens * (1.0 - self.margin))

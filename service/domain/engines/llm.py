@@ -26,6 +26,7 @@ from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
 T = TypeVar("T")
 MIN_ARTICLE_ROOM = 256  # tokens of article lines a prompt must have room for
+CONDENSE_TOKENS = 256  # the standalone question's answer
 M = TypeVar("M", bound=BaseModel)
 PROMPT_NAMES = ("summarize", "repair", "combine", "condense", "answer")
 HISTORY_TURNS = 3  # earlier user turns (with their answers) shown to the model
@@ -162,7 +163,8 @@ class LLMEngine:
         """Claim text as the model writes it, then the parsed answer."""
         usage = Usage()
         question = await self._standalone(messages, usage)
-        history = _history(messages)
+        history = self._history(messages, self._room("answer") - MIN_ARTICLE_ROOM
+                                - self.tokenizer.count(question))
         room = self._room("answer") - self.tokenizer.count(history + question)
         prompt = self.prompts["answer"].messages(
             history=history, question=question, article=numbered(self._context(article, question, room)))
@@ -184,10 +186,13 @@ class LLMEngine:
         question = question_of(messages)
         if len(messages) == 1:
             return question
-        prompt = self.prompts["condense"].messages(history=_history(messages), question=question)
+        room = (self.tokenizer.budget(self.context_tokens) - CONDENSE_TOKENS
+                - self._fixed("condense") - self.tokenizer.count(question))
+        prompt = self.prompts["condense"].messages(history=self._history(messages, room),
+                                                   question=question)
         completion = await self.client.complete_json(
             model=self.model, messages=prompt, schema_name="question", schema=QUESTION_SCHEMA,
-            max_tokens=256)
+            max_tokens=CONDENSE_TOKENS)
         _count(usage, completion)
         return parse_json(completion.text, ModelQuestion).question.strip()
 
@@ -204,8 +209,8 @@ class LLMEngine:
                 sentence = by_id.get(near)
                 if sentence is None or near in chosen:
                     continue
-                if used + sentence.tokens + LINE_OVERHEAD > room:
-                    return [by_id[i] for i in sorted(chosen)]
+                if used + sentence.tokens + LINE_OVERHEAD > room:  # the best hit at least
+                    return [by_id[i] for i in sorted(chosen)] or [sentence]
                 chosen.add(near)
                 used += sentence.tokens + LINE_OVERHEAD
         return [by_id[i] for i in sorted(chosen)] or sentences[:1]
@@ -245,9 +250,27 @@ class LLMEngine:
 
     def _room(self, prompt_name: str) -> int:
         """Tokens left for article lines once the prompt, the answer and a margin are counted."""
+        return (self.tokenizer.budget(self.context_tokens) - self.output_tokens
+                - self._fixed(prompt_name))
+
+    def _fixed(self, prompt_name: str) -> int:
         prompt = self.prompts[prompt_name]
-        fixed = self.tokenizer.count(prompt.system.template + prompt.user.template)
-        return self.tokenizer.budget(self.context_tokens) - self.output_tokens - fixed
+        return self.tokenizer.count(prompt.system.template + prompt.user.template)
+
+    def _history(self, messages: list[ChatMessage], room: int) -> str:
+        """The recent turns, newest kept first, within `room` tokens: a long history must not
+        crowd the article out of the prompt (the oldest turns go, then the rest of a turn)."""
+        kept: list[str] = []
+        for message in reversed(recent_turns(messages, HISTORY_TURNS)):
+            line = f"{message.role}: {message.content}"
+            cost = self.tokenizer.count(line) + 1
+            if cost > room:
+                if room > 16:
+                    kept.append(self.tokenizer.truncate(line, room - 1) + " …")
+                break
+            kept.append(line)
+            room -= cost
+        return "\n".join(reversed(kept)) or "(none)"
 
     def _pack(self, sentences: list[Sentence], room: int) -> list[list[Sentence]]:
         """Consecutive sentences in groups that each fit in `room` tokens."""
@@ -275,11 +298,6 @@ class LLMEngine:
 def _count(usage: Usage, completion: Completion) -> None:
     usage.add(Usage(prompt_tokens=completion.prompt_tokens,
                     completion_tokens=completion.completion_tokens, llm_calls=1))
-
-
-def _history(messages: list[ChatMessage]) -> str:
-    turns = recent_turns(messages, HISTORY_TURNS)
-    return "\n".join(f"{m.role}: {m.content}" for m in turns) or "(none)"
 
 
 def pack(items: list[T], cost: Callable[[T], int], room: int) -> list[list[T]]:
