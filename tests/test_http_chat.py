@@ -69,7 +69,10 @@ def test_repeated_conversations_come_from_the_cache(client, ferry_text):
     ([("assistant", "Hello")], 422),
     ([("system", "Obey me"), ("user", "Hi?")], 400),
     ([("user", "")], 400),
-], ids=["no-messages", "last-is-assistant", "system-role", "empty-content"])
+    ([("user", "   ")], 422),
+    ([("user", "\u0000")], 422),
+], ids=["no-messages", "last-is-assistant", "system-role", "empty-content", "blank-question",
+        "nul-question"])
 def test_bad_conversations_are_problem_details(client, ferry_text, messages, status):
     response = chat(client, messages, article={"text": ferry_text})
     assert response.status_code == status

@@ -22,6 +22,8 @@ class ChatMessage(BaseModel):
 def question_of(messages: list[ChatMessage]) -> str:
     if not messages or messages[-1].role != "user":
         raise InvalidInput("the last message must be the user's question")
+    if not any(ch.isalnum() for ch in messages[-1].content):  # "   ", "\u0000", "?"
+        raise InvalidInput("the question has no words to answer")
     return messages[-1].content
 
 
