@@ -67,7 +67,8 @@ class Runtime:
                 self._llm_engines.pop(next(iter(self._llm_engines)))
             self._llm_engines[model] = LLMEngine(
                 self.model_client, model, output_tokens=self.settings.llm_output_tokens,
-                context_tokens=context_tokens_for(model, self.settings.llm_context_tokens))
+                context_tokens=context_tokens_for(model, self.settings.llm_context_tokens),
+                endpoint=self.settings.llm_base_url or "default")
         return self._llm_engines[model]
 
     async def ready(self) -> bool:

@@ -255,3 +255,20 @@ def test_each_failed_try_counts_towards_the_breaker(tmp_path, fake_model, ferry_
         response = summarize(client, f"{ferry_text}\n\nAnother copy.")
         assert_problem(response, 503)
         assert "failing" in response.json()["detail"]
+
+
+def test_the_cache_tells_endpoints_and_builds_apart(tmp_path, fake_model, ferry_text, monkeypatch):
+    from service.domain import cache
+
+    db = str(tmp_path / "shared.db")
+    here = Settings(db=db, llm_base_url=fake_model.base_url, llm_model="good")
+    elsewhere = here.model_copy(update={"llm_base_url": fake_model.base_url.replace(
+        "127.0.0.1", "localhost")})  # the same model name at another address
+    with TestClient(create_app(here)) as client:
+        assert summarize(client, ferry_text).json()["usage"]["cached"] is False
+        assert summarize(client, ferry_text).json()["usage"]["cached"] is True
+    with TestClient(create_app(elsewhere)) as client:
+        assert summarize(client, ferry_text).json()["usage"]["cached"] is False
+    monkeypatch.setattr(cache, "CODE_VERSION", "another build")
+    with TestClient(create_app(here)) as client:
+        assert summarize(client, ferry_text).json()["usage"]["cached"] is False

@@ -1,8 +1,9 @@
-"""The result cache seam: same article, request, engine, model and prompt version, same answer."""
+"""The result cache seam: same article, request, engine, model, prompts and code, same answer."""
 
 from collections.abc import Awaitable, Callable
 import hashlib
 import json
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from .grounded import Grounded
@@ -15,8 +16,23 @@ class ResultCache(Protocol):
     def put_result(self, key: str, article_id: str, value: dict) -> None: ...
 
 
+def _code_version() -> str:
+    """A digest of the domain code: a result made by another build (another verifier, other
+    injection rules) is not served by this one."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
 def cache_key(kind: str, article_id: str, request: dict, engine) -> str:
-    parts = [kind, article_id, request, engine.name, engine.model, engine.prompt_version]
+    """Everything that changes the answer: the request, the engine, its model, prompts and
+    budgets, the endpoint it calls (the same model name elsewhere is another model), the code."""
+    parts = [kind, article_id, request, engine.name, engine.model, engine.prompt_version,
+             getattr(engine, "cache_scope", ""), CODE_VERSION]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

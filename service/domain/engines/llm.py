@@ -117,11 +117,15 @@ class LLMEngine:
     name = "llm"
 
     def __init__(self, client: ModelClient, model: str, *, context_tokens: int,
-                 output_tokens: int = 1024, prompts: dict[str, Prompt] | None = None) -> None:
+                 output_tokens: int = 1024, prompts: dict[str, Prompt] | None = None,
+                 endpoint: str = "") -> None:
         self.client = client
         self.model = model
         self.context_tokens = context_tokens
         self.output_tokens = output_tokens
+        self.endpoint = endpoint
+        # What else changes an answer: the budgets, and where the model lives.
+        self.cache_scope = f"{endpoint}|{context_tokens}|{output_tokens}"
         self.prompts = prompts or {name: load_prompt(name) for name in PROMPT_NAMES}
         self.prompt_version = ",".join(p.label for p in self.prompts.values())
         self.tokenizer = tokenizer_for(model)
@@ -135,7 +139,8 @@ class LLMEngine:
 
     def with_model(self, model: str) -> "LLMEngine":
         return LLMEngine(self.client, model, context_tokens=self.context_tokens,
-                         output_tokens=self.output_tokens, prompts=self.prompts)
+                         output_tokens=self.output_tokens, prompts=self.prompts,
+                         endpoint=self.endpoint)
 
     async def summarize(self, article: Article, options: SummaryOptions) -> Draft:
         usage = Usage()
