@@ -38,7 +38,10 @@ class Store:
             return self._db.execute("SELECT 1").fetchone() == (1,)
 
     def put_article(self, article: Article) -> None:
-        self._write("INSERT OR IGNORE INTO articles VALUES (?, ?, ?)",
+        """Stored under its content id; posted again, its body is replaced: the id does not
+        cover the url, and what the response says must be what a later GET returns."""
+        self._write("INSERT INTO articles VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
                     (article.id, article.model_dump_json(), time.time()))
 
     def get_article(self, article_id: str) -> Article | None:

@@ -54,3 +54,11 @@ def test_articles_are_built_off_the_event_loop(client, monkeypatch, ferry_text):
     assert client.post("/v1/articles", json={"text": ferry_text}).status_code == 201
     assert client.post("/v1/summaries", json={"article": {"text": ferry_text}}).status_code == 200
     assert on_loop == [False, False]
+
+
+def test_posting_an_article_again_with_another_url_keeps_the_new_url(client, ferry_text):
+    first = client.post("/v1/articles", json={"text": ferry_text, "url": "https://a.example/1"})
+    again = client.post("/v1/articles", json={"text": ferry_text, "url": "https://b.example/2"})
+    assert first.json()["id"] == again.json()["id"]
+    stored = client.get(f"/v1/articles/{again.json()['id']}").json()
+    assert stored["url"] == again.json()["url"] == "https://b.example/2"
