@@ -74,9 +74,18 @@ _NAME = r"[A-Z][a-z][a-zA-Z'’-]*"
 # "Okafor said", "said Ruth Okafor." / "said Okafor,", "according to Okafor"
 _SPEAKER = re.compile(rf"\b({_NAME})\s+{_SPEECH}\b|\b{_SPEECH}\s+(?:{_NAME}\s+){{0,2}}({_NAME})\s*[,.]|"
                       rf"\baccording to (?:the\s+)?(?:{_NAME}\s+){{0,2}}({_NAME})")
-# A capitalised word not opening a sentence; "Mr. Okafor" is not a sentence opening.
-_CAPITAL = re.compile(r"(?:(?<=\b(?:Mr|Ms|Dr|St|Lt)\.\s)|(?<=\b(?:Mrs|Gen|Sen|Gov|Rep|Col|Sgt|Rev|Maj)"
-                      r"\.\s)|(?<=\b(?:Capt|Prof)\.\s)|(?<![.!?]\s))(?<!^)(?<![\"“‘(])\b[^\W\d_][^\W\d_'’-]+")
+_CAPITAL = re.compile(r"(?<![\"“‘(])\b[^\W\d_][^\W\d_'’-]+")
+# Titles whose period ends no sentence: "Mr. Okafor" is a name, not a sentence's first word.
+TITLES = frozenset("Mr Mrs Ms Dr St Lt Gen Sen Gov Rep Col Sgt Rev Maj Adm Capt Prof".split())
+_SENTENCE_END_BEFORE = re.compile(r"(\w*)[.!?]\s+$")
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence (its capital says nothing of a name)."""
+    if start == 0:
+        return True
+    end = _SENTENCE_END_BEFORE.search(text, max(start - 8, 0), start)
+    return bool(end) and end.group(1) not in TITLES
 _NOT_SPEAKERS = {"The", "A", "An", "He", "She", "They", "It", "Dr", "Mr", "Mrs", "Ms", "Gen"}
 # Opposites, compared on Porter stems so that inflections follow ("raises"/"lowered").
 ANTONYMS = """rise:fall rose:fell risen:fallen rise:drop rose:dropped increase:decrease gain:loss
@@ -289,7 +298,8 @@ def misplaced_name(claim: str, evidence: str) -> list[str]:
 @_shared
 def _names_in(text: str) -> frozenset[str]:
     found = {m.group(0).replace("’", "'").removesuffix("'s").rstrip("'")
-             for m in _CAPITAL.finditer(text) if m.group(0)[0].isupper() and m.group(0)[1].islower()}
+             for m in _CAPITAL.finditer(text) if m.group(0)[0].isupper()
+             and m.group(0)[1].islower() and not opens_sentence(text, m.start())}
     return frozenset(found - _NOT_SPEAKERS - _MONTHS_DAYS)
 
 

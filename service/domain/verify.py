@@ -14,7 +14,7 @@ import re
 
 from nltk.stem.porter import PorterStemmer
 
-from .checks import CHECKS, clauses, numbers, shared_work
+from .checks import CHECKS, clauses, numbers, opens_sentence, shared_work
 from .segment import split_sentences
 
 # Fitted on the labelled claim set (bench/verifier.py prints the fit and the cross-validated
@@ -28,10 +28,6 @@ MAX_CLAUSES = 64
 # Letters of any script ("Zürich", "Ñuñoa"), not only ASCII ones.
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+(?:[.,]\d+)*")
 _CAPITALIZED = re.compile(r"\b[^\W\d_][^\W_]+")
-# "Mr. Okafor": a period after a title does not end a sentence, so the name after it counts.
-_SENTENCE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bLt)(?<!\bMrs)(?<!\bGen)"
-                             r"(?<!\bSen)(?<!\bGov)(?<!\bRep)(?<!\bCol)(?<!\bSgt)(?<!\bRev)"
-                             r"(?<!\bMaj)(?<!\bAdm)(?<!\bCapt)(?<!\bProf)[.!?]\s+$")
 # "Okafor voted", "Okafor's plan", "Okafor, the mayor," : an opening capitalised word used as a name.
 _OPENING_NAME = re.compile(r"[\"“‘]?([A-Z][a-z]+)(?:['’]s)?(?:,|\s+(?:[A-Z]|\w+ed\b|said|says|told|is|was|has|had|will|won|lost|led|ran|saw|met|took|made|gave|got|left|became))")
 # Capitalised openers that are ordinary words, not names.
@@ -144,8 +140,7 @@ def _names(text: str) -> set[str]:
     verb ("Okafor voted"): a subject is where a swapped name most often stands."""
     text = text.strip()
     names = {m.group(0).lower() for m in _CAPITALIZED.finditer(text)
-             if m.group(0)[0].isupper() and m.start() > 0
-             and not _SENTENCE_BREAK.search(text, max(m.start() - 4, 0), m.start())
+             if m.group(0)[0].isupper() and not opens_sentence(text, m.start())
              and m.group(0).lower() not in STOPWORDS}
     opening = _OPENING_NAME.match(text)
     if opening and opening.group(1).lower() not in STOPWORDS | COMMON_OPENERS:
