@@ -270,3 +270,10 @@ def test_latency_is_the_targets_time_not_the_scorings(golden, monkeypatch):
     cases = build_cases(*golden, "millbrook-bridge-vote-summary")
     [result] = asyncio.run(run_cases(cases, EngineTarget(ExtractiveEngine()), progress=False))
     assert 0 < result.latency_ms < 500
+
+
+def test_a_metric_the_run_lacks_fails_the_gate():
+    from service.evals.gate import failures
+
+    assert failures({}, {"citation_validity": 1.0}, {}) and failures({}, {}, {"error_rate": 0.0})
+    assert failures({"citation_validity": 1.0}, {"citation_validity": 1.0}, {}) == []

@@ -173,3 +173,22 @@ def test_a_long_history_never_crowds_the_article_out(ferry_text):
         assert engine.tokenizer.count(text) + answer_tokens <= 8192
     answer_prompt = "\n".join(m["content"] for m in answer)
     assert re.search(r"<article>\n\[\d+\] ", answer_prompt)  # article lines made it in
+
+
+class AbstainsWithClaims(RecordsPrompts):
+    """Says the article does not answer, yet sends claims along."""
+
+    async def stream_json(self, *, messages, **request):
+        self.prompts.append(messages)
+        yield Completion('{"answerable": false, "explanation": "Not in it.", "claims": '
+                         '[{"text": "The ferries cost a lot.", "sentence_ids": [4]}]}', 10, 5)
+
+
+def test_an_abstention_never_carries_claims_or_citations(ferry_text):
+    from service.domain.chat import answer
+    from service.domain.conversation import ChatMessage
+
+    engine = LLMEngine(AbstainsWithClaims(), "gpt-4", context_tokens=8192)
+    result = asyncio.run(answer(build_article(ferry_text),
+                                [ChatMessage(role="user", content="Who built the ferries?")], engine))
+    assert result.answerable is False and result.claims == []

@@ -22,8 +22,9 @@ def bearer(key):
 
 
 @pytest.mark.parametrize("headers", [{}, bearer("wrong"), {"authorization": "key-one"},
-                                     {"authorization": "Basic a2V5LW9uZQ=="}, bearer("")],
-                         ids=["none", "wrong-key", "no-scheme", "basic", "empty"])
+                                     {"authorization": "Basic a2V5LW9uZQ=="},
+                                     {"authorization": "Basic key-one"}, bearer("")],
+                         ids=["none", "wrong-key", "no-scheme", "basic", "basic-raw-key", "empty"])
 def test_v1_needs_a_valid_key(keyed, headers):
     response = keyed.get("/v1/articles/x", headers=headers)
     assert_problem(response, 401)
