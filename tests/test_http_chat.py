@@ -83,3 +83,12 @@ def test_the_message_limit_names_itself(client, ferry_text):
     messages = [("user", "Q?"), ("assistant", "A.")] * 25 + [("user", "One more?")]
     response = chat(client, messages, article={"text": ferry_text})
     assert response.status_code == 422 and response.json()["limit"] == "max_messages"
+
+
+def test_the_same_question_after_another_history_is_not_served_from_the_cache(client, ferry_text):
+    question = ("user", "How much will they cost?")
+    first = chat(client, [("user", "What will the city buy?"), ("assistant", "Two ferries."),
+                          question], article={"text": ferry_text}).json()
+    other = chat(client, [("user", "Who approved the plan?"), ("assistant", "The council."),
+                          question], article_id=first["article_id"]).json()
+    assert first["usage"]["cached"] is False and other["usage"]["cached"] is False
