@@ -20,7 +20,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.domain.article import build_article
+from service.domain.reading.article import build_article
 from service.domain.conversation import ChatMessage
 from service.domain.engines import extractive
 from service.evals.answers import fact_match

@@ -20,10 +20,10 @@ import re
 import numpy as np
 
 from abstention import cases, GOAL_ABSTAIN, GOAL_FACT
-from service.domain.answer_types import ANY, expected_type, gives
+from service.domain.verification.answer_types import ANY, expected_type, gives
 from service.domain.conversation import is_follow_up, recent_turns
 from service.domain.engines.extractive import _can_answer
-from service.domain.retrieval import content_words, query_words, search
+from service.domain.reading.retrieval import content_words, query_words, search
 from service.evals.answers import fact_match
 
 _YES_NO = re.compile(r"^(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b",

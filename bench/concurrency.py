@@ -41,7 +41,7 @@ import httpx
 from openai import AsyncOpenAI
 
 from processes import free_port, spawn, stop, wait_up
-from service.domain.article import build_article
+from service.domain.reading.article import build_article
 from service.domain.engines.llm import CLAIMS_SCHEMA, citable, numbered
 from service.domain.prompts import load_prompt
 from service.evals.golden import load_articles

@@ -7,7 +7,7 @@ other folds of sources), recall of supported claims, ROC AUC, each fold's thresh
 accuracy per category of claim.
 """
 
-from service.domain.verify import SUPPORT_THRESHOLD
+from service.domain.verification.support import SUPPORT_THRESHOLD
 from service.evals.verifier_eval import best_threshold, evaluate_verifier, score_claims
 
 

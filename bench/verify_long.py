@@ -12,13 +12,13 @@ cited sentence, and extractive summaries and answers of an article that is one l
 import asyncio
 import time
 
-from service.domain.article import build_article
-from service.domain.chat import answer
+from service.domain.reading.article import build_article
+from service.domain.pipeline.chat import answer
 from service.domain.conversation import ChatMessage
 from service.domain.engines.base import SummaryOptions
 from service.domain.engines.extractive import ExtractiveEngine
-from service.domain.summarize import summarize
-from service.domain.verify import check_support
+from service.domain.pipeline.summarize import summarize
+from service.domain.verification.support import check_support
 
 
 def results(count: int) -> str:

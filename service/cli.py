@@ -8,13 +8,13 @@ import sys
 
 from pydantic import ValidationError
 
-from .domain.article import Article
-from .domain.chat import GroundedAnswer
-from .domain.check import CheckedText
+from .domain.reading.article import Article
+from .domain.pipeline.chat import GroundedAnswer
+from .domain.pipeline.verify_text import CheckedText
 from .domain.conversation import ChatMessage
 from .domain.engines.base import SummaryOptions
 from .domain.errors import DomainError
-from .domain.grounded import Grounded
+from .domain.results import Grounded
 from .runtime import ArticleInput, Runtime, build_runtime, check_llm_settings
 from .settings import load_settings
 
@@ -225,7 +225,7 @@ def run_evals(args: argparse.Namespace) -> int:
 def run_fake_model(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .fake_model import MODES, FakeModel, create_fake_app
+    from .model_client.scripted_server import MODES, FakeModel, create_fake_app
 
     print("scripted model server; the model name picks the behaviour:")
     for name, behaviour in MODES.items():

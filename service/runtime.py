@@ -7,17 +7,17 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from .domain.article import Article, build_article
+from .domain.reading.article import Article, build_article
 from .domain.engines.base import Engine, SummaryOptions
 from .domain.engines.extractive import ExtractiveEngine
 from .domain.engines.llm import LLMEngine
-from .domain.chat import Event, GroundedAnswer, answer, answer_events
-from .domain.check import CheckedText, check_text, check_text_with_judge
+from .domain.pipeline.chat import Event, GroundedAnswer, answer, answer_events
+from .domain.pipeline.verify_text import CheckedText, check_text, check_text_with_judge
 from .domain.conversation import ChatMessage
 from .domain.errors import EngineUnavailable, InvalidInput, LimitExceeded, NotFound
-from .domain.grounded import GroundedSummary
-from .domain.summarize import summarize
-from .llm import OpenAIModelClient, context_tokens_for
+from .domain.results import GroundedSummary
+from .domain.pipeline.summarize import summarize
+from .model_client.openai_client import OpenAIModelClient, context_tokens_for
 from .settings import Settings
 from .store import Store
 

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 import time
 
-from .domain.article import Article
+from .domain.reading.article import Article
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

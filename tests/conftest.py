@@ -4,7 +4,7 @@ import os
 from litestar.testing import TestClient
 import pytest
 
-from service.fake_model import FakeModelServer
+from service.model_client.scripted_server import FakeModelServer
 from service.http.app import create_app
 from service.settings import Settings
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.answer_types import (
+from service.domain.verification.answer_types import (
     AGE, ANY, DATE, DURATION, MONEY, NAME, NUMBER, PHONE, PLACE, REASON, counted, expected_type,
     gives)
 

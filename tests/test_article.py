@@ -1,7 +1,7 @@
 from hypothesis import given, settings as hyp_settings, strategies as st
 import pytest
 
-from service.domain.article import build_article, chunk_sentences
+from service.domain.reading.article import build_article, chunk_sentences
 from service.domain.errors import InvalidInput, LimitExceeded
 
 

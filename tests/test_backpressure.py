@@ -4,11 +4,11 @@ import asyncio
 
 import pytest
 
-from service.breaker import CircuitBreaker
+from service.model_client.breaker import CircuitBreaker
 from service.domain.engines.llm import CLAIMS_SCHEMA
 from service.domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
-from service.fake_model import FakeModelServer
-from service.llm import OpenAIModelClient
+from service.model_client.scripted_server import FakeModelServer
+from service.model_client.openai_client import OpenAIModelClient
 from service.settings import Settings
 
 MESSAGES = [{"role": "system", "content": "Task: summarize. Answer JSON."},

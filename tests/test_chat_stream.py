@@ -8,7 +8,7 @@ import httpx
 from litestar.testing import TestClient
 import pytest
 
-from service.fake_model import BackgroundServer
+from service.model_client.scripted_server import BackgroundServer
 from service.http.app import create_app
 
 QUESTION = [{"role": "user", "content": "How much will the new electric ferries cost?"}]

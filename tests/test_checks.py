@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.checks import (antonym_flip, attribution_mismatch, date_mismatch,
+from service.domain.verification.vetoes import (antonym_flip, attribution_mismatch, date_mismatch,
                                    modality_shift, negation_flip, number_mismatch,
                                    unsupported_link)
 

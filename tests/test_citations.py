@@ -1,7 +1,7 @@
 import pytest
 
-from service.domain.article import build_article
-from service.domain.citations import resolve_citations
+from service.domain.reading.article import build_article
+from service.domain.pipeline.citations import resolve_citations
 
 TEXT = "Breaking News\n\nThe dam opened on Monday. It cost $3 million. Officials cheered."
 

@@ -1,6 +1,6 @@
 import pytest
 
-from service.domain.claim_split import split_claims
+from service.domain.verification.claims import split_claims
 
 CASES = [
     ("sentences", "The mayor spoke. The council voted.", ["The mayor spoke.", "The council voted."]),

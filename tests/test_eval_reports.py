@@ -73,7 +73,7 @@ def test_a_call_missing_from_the_recording_fails_its_case(tmp_path):
 
 
 def test_eval_against_a_running_server(tmp_path, settings):
-    from service.fake_model import BackgroundServer
+    from service.model_client.scripted_server import BackgroundServer
     from service.http.app import create_app
 
     (tmp_path / "none.toml").write_text("[maxima]\nerror_rate = 0.0\n")

@@ -1,6 +1,6 @@
 import pytest
 
-from service.domain.article import build_article
+from service.domain.reading.article import build_article
 from service.domain.engines.base import SummaryOptions
 from service.domain.engines.extractive import ExtractiveEngine, choose_sentences, summary_candidates
 

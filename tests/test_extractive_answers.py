@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.article import build_article
+from service.domain.reading.article import build_article
 from service.domain.conversation import ChatMessage
 from service.domain.engines.extractive import answer_hits
 

@@ -1,6 +1,6 @@
 import pytest
 
-from service.domain.formats import html_to_text, markdown_to_text, to_plain_text, visible_text
+from service.domain.reading.formats import html_to_text, markdown_to_text, to_plain_text, visible_text
 from tests.conftest import fixture_text
 
 

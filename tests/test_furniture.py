@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.furniture import is_furniture
+from service.domain.reading.furniture import is_furniture
 
 # (id, line, is furniture)
 CASES = [

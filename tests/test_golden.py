@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.tokens import tokenizer_for
+from service.domain.reading.tokens import tokenizer_for
 from service.evals.golden import GOLDEN_DIR, GoldenArticle, GoldenQuestion, GoldenQuestions, load_articles, load_questions
 from service.evals.validate import validate
 

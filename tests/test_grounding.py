@@ -1,9 +1,9 @@
 import pytest
 
-from service.domain.article import build_article
+from service.domain.reading.article import build_article
 from service.domain.engines.base import DraftClaim
-from service.domain.grounded import Claim, validation_for
-from service.domain.grounding import compose, ground_claims
+from service.domain.results import Claim, validation_for
+from service.domain.pipeline.grounding import compose, ground_claims
 
 TEXT = "Breaking News\n\nThe dam opened on Monday. It cost $3 million. Officials cheered the opening."
 

@@ -2,7 +2,7 @@ import pytest
 
 from tests.test_http_summaries import without_cached_flag
 
-from service.domain.chat import NOT_IN_ARTICLE
+from service.domain.pipeline.chat import NOT_IN_ARTICLE
 
 
 def chat(client, messages, **body):

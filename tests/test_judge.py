@@ -1,7 +1,7 @@
 import asyncio
 
 from service.evals.golden import GoldenQuestion
-from service.evals.judge import judge
+from service.evals.answer_judge import judge
 from service.evals.runner import CaseResult
 from tests.fakes import ScriptedClient
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.chat import NOT_IN_ARTICLE
+from service.domain.pipeline.chat import NOT_IN_ARTICLE
 from tests.test_http_chat import assert_invariants
 
 

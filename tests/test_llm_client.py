@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from service.domain.engines.llm import CLAIMS_SCHEMA
-from service.fake_model import FakeModelServer, _free_port
-from service.llm import OpenAIModelClient, context_tokens_for
+from service.model_client.scripted_server import FakeModelServer, _free_port
+from service.model_client.openai_client import OpenAIModelClient, context_tokens_for
 from service.settings import Settings
 
 MESSAGES = [{"role": "system", "content": "Task: summarize. Answer JSON."},

@@ -258,7 +258,7 @@ def test_each_failed_try_counts_towards_the_breaker(tmp_path, fake_model, ferry_
 
 
 def test_the_cache_tells_endpoints_and_builds_apart(tmp_path, fake_model, ferry_text, monkeypatch):
-    from service.domain import cache
+    from service.domain.pipeline import cache
 
     db = str(tmp_path / "shared.db")
     here = Settings(db=db, llm_base_url=fake_model.base_url, llm_model="good")

@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from service.domain.article import build_article
+from service.domain.reading.article import build_article
 from service.domain.engines.base import SummaryOptions
 from service.domain.engines.llm import CONDENSE_TOKENS, LLMEngine, numbered, parse_claims
 from service.domain.errors import ModelBadOutput, ModelTimeout, ModelUnavailable
 from service.domain.model import Completion
-from service.domain.summarize import summarize
+from service.domain.pipeline.summarize import summarize
 from tests.fakes import ScriptedClient
 
 
@@ -185,7 +185,7 @@ class AbstainsWithClaims(RecordsPrompts):
 
 
 def test_an_abstention_never_carries_claims_or_citations(ferry_text):
-    from service.domain.chat import answer
+    from service.domain.pipeline.chat import answer
     from service.domain.conversation import ChatMessage
 
     engine = LLMEngine(AbstainsWithClaims(), "gpt-4", context_tokens=8192)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.tokens import tokenizer_for
+from service.domain.reading.tokens import tokenizer_for
 from service.evals.golden import load_articles
 
 

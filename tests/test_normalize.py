@@ -1,7 +1,7 @@
 from hypothesis import given, strategies as st
 import pytest
 
-from service.domain.normalize import normalize_text
+from service.domain.reading.normalize import normalize_text
 
 CASES = [
     ("nfc", "cafe\u0301", "café"),

@@ -4,7 +4,7 @@ import json
 
 from hypothesis import given, strategies as st
 
-from service.domain.partial_json import ClaimTextStream
+from service.domain.engines.partial_json import ClaimTextStream
 
 TEXTS = ["The fare is 4.2 million euros 💶 in total.", 'She said "no" \\ twice.', "Zürich — ok."]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from service.domain.article import build_article
-from service.domain.retrieval import content_words, search
+from service.domain.reading.article import build_article
+from service.domain.reading.retrieval import content_words, search
 
 ARTICLE = build_article(
     "Harmon will lose its largest employer, the city said on Wednesday. "

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.domain.segment import split_sentences
+from service.domain.reading.segment import split_sentences
 
 # (id, text, expected sentences): expectations are what is right for news prose.
 CASES = [

@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from service.fake_model import FakeModelServer, _free_port
+from service.model_client.scripted_server import FakeModelServer, _free_port
 
 
 def wait_until_up(url: str, process: subprocess.Popen) -> None:

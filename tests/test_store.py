@@ -1,4 +1,4 @@
-from service.domain.article import build_article
+from service.domain.reading.article import build_article
 from service.store import Store
 
 

@@ -1,6 +1,6 @@
 import logging
 
-from service.domain.tokens import FALLBACK_MARGIN, tokenizer_for
+from service.domain.reading.tokens import FALLBACK_MARGIN, tokenizer_for
 
 
 def test_no_model_counts_with_the_bundled_encoding_offline():
@@ -45,7 +45,7 @@ def test_a_model_encoding_is_never_fetched(monkeypatch, tmp_path):
 def test_a_locally_cached_encoding_counts_as_loadable(monkeypatch, tmp_path):
     import hashlib
 
-    from service.domain import tokens
+    from service.domain.reading import tokens
 
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
     assert not tokens.cached_locally("r50k_base")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.domain.verify import SUPPORT_THRESHOLD
+from service.domain.verification.support import SUPPORT_THRESHOLD
 from service.evals.claims import load_claim_sets
 from service.evals.verifier_eval import best_threshold, evaluate_verifier, score_claims
 

@@ -1,6 +1,7 @@
 import pytest
 
-from service.domain.verify import SUPPORT_THRESHOLD, check_support, content_stems
+from service.domain.verification.support import SUPPORT_THRESHOLD, check_support
+from service.domain.words import content_stems
 
 SOURCE = ("The Millbrook town council voted 7-2 on Tuesday to spend $4.2 million repairing the "
           "Elm Street bridge, Mayor Ana Ortiz said.")
@@ -72,7 +73,7 @@ def test_numbers_with_separators_match():
 
 
 def test_every_golden_sentence_supports_itself():
-    from service.domain.article import build_article
+    from service.domain.reading.article import build_article
     from service.evals.golden import load_articles
 
     for golden in load_articles():

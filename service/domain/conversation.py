@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from .errors import InvalidInput
-from .verify import content_words
+from .words import content_words
 
 # Words that point back at an earlier turn: a question using them needs that turn to be read.
 _REFERS_BACK = re.compile(

@@ -1,11 +1,19 @@
-"""The one way out to a language model, as the domain sees it.
+"""The one way out to a language model, as the domain sees it, and how its JSON is read.
 
-The openai SDK stays behind this protocol (service/llm.py); tests hand in scripted clients.
+The openai SDK stays behind this protocol (service/model_client/openai_client.py); tests hand in scripted clients.
 """
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
+import re
+from typing import Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ModelBadOutput
+
+M = TypeVar("M", bound=BaseModel)
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
 @dataclass(frozen=True)
@@ -28,3 +36,12 @@ class ModelClient(Protocol):
                     schema: dict, max_tokens: int) -> AsyncIterator["str | Completion"]:
         """The same call, streamed: text deltas as they come, then the whole Completion."""
         ...
+
+
+def parse_json(text: str, kind: type[M]) -> M:
+    """The model's JSON as `kind`; anything else is ModelBadOutput."""
+    try:
+        return kind.model_validate_json(_FENCE.sub("", text.strip()))
+    except ValidationError as exc:
+        raise ModelBadOutput(f"the model's answer is not the JSON asked for: {exc.errors()[0]['msg']}"
+                             ) from exc

@@ -8,7 +8,7 @@ from pathlib import Path
 import sys
 
 from ..domain.engines.extractive import ExtractiveEngine
-from ..fake_model import FakeModelServer
+from ..model_client.scripted_server import FakeModelServer
 from ..runtime import build_runtime
 from ..settings import load_settings
 from .aggregate import aggregate
@@ -16,7 +16,7 @@ from .cases import build_cases
 from .gate import failures, load_thresholds, regressions
 from .recording import recording_client, replay_client
 from .golden import GOLDEN_DIR, load_articles, load_questions
-from .judge import judge
+from .answer_judge import judge
 from .report import report_data, write_reports
 from .runner import run_cases
 from .targets import EngineTarget, HttpTarget

@@ -14,8 +14,8 @@ Definitions follow METRICS.md:
 - answer token F1, fact match (answers.py); key-fact recall; ROUGE (rouge.py).
 """
 
-from ..domain.article import Article
-from ..domain.verify import check_support
+from ..domain.reading.article import Article
+from ..domain.verification.support import check_support
 from .answers import fact_match, normalize_answer, token_f1
 from .golden import GoldenArticle, GoldenQuestion, Injection
 from .rouge import rouge_f1

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from statistics import mean
 
-from ..domain.article import Article
+from ..domain.reading.article import Article
 from .runner import CaseResult
 
 CONTEXT_CHARS = 160  # article text shown around each cited span in a case

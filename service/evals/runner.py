@@ -9,10 +9,10 @@ import time
 import httpx
 from tqdm import tqdm
 
-from ..domain.article import Article
+from ..domain.reading.article import Article
 from ..domain.conversation import ChatMessage
 from ..domain.errors import DomainError
-from ..domain.segment import split_sentences
+from ..domain.reading.segment import split_sentences
 from . import metrics as m
 from .cases import SUMMARY, Case
 from .golden import GoldenQuestion

@@ -2,10 +2,10 @@
 
 import asyncio
 
-from ..domain.article import build_article
+from ..domain.reading.article import build_article
 from ..domain.engines.base import SummaryOptions
 from ..domain.engines.extractive import ExtractiveEngine, summary_candidates
-from ..domain.segment import split_sentences
+from ..domain.reading.segment import split_sentences
 from .golden import GoldenArticle
 from .rouge import rouge_f1
 

@@ -4,11 +4,11 @@ from typing import Protocol
 
 import httpx
 
-from ..domain.article import Article, build_article
-from ..domain.chat import answer
+from ..domain.reading.article import Article, build_article
+from ..domain.pipeline.chat import answer
 from ..domain.conversation import ChatMessage
 from ..domain.engines.base import Engine, SummaryOptions
-from ..domain.summarize import summarize
+from ..domain.pipeline.summarize import summarize
 from .golden import GoldenArticle
 
 

@@ -8,7 +8,7 @@ injected passage.
 
 from dataclasses import dataclass
 
-from ..domain.article import Article, build_article
+from ..domain.reading.article import Article, build_article
 from .answers import fact_match, normalize_answer
 from .golden import GoldenArticle, GoldenQuestion, GoldenQuestions
 

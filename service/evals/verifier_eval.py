@@ -8,9 +8,9 @@ other folds, and the held-out predictions of all folds are scored together.
 
 from dataclasses import dataclass
 
-from ..domain.article import build_article
-from ..domain.check import best_evidence
-from ..domain.verify import content_stems
+from ..domain.reading.article import build_article
+from ..domain.pipeline.verify_text import best_evidence
+from ..domain.words import content_stems
 from .claims import ClaimSet, load_claim_sets, load_sources
 
 FOLDS = 5

@@ -4,10 +4,10 @@ from litestar import Controller, HttpMethod, Request, Response, delete, get, pos
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from ..domain.article import Article
-from ..domain.chat import GroundedAnswer
-from ..domain.check import CheckedText
-from ..domain.grounded import GroundedSummary
+from ..domain.reading.article import Article
+from ..domain.pipeline.chat import GroundedAnswer
+from ..domain.pipeline.verify_text import CheckedText
+from ..domain.results import GroundedSummary
 from ..runtime import ArticleInput, Runtime
 from .observability import note_result
 from .problems import problem_responses

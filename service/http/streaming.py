@@ -11,7 +11,7 @@ from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 from pydantic import BaseModel
 
-from ..domain.chat import Event
+from ..domain.pipeline.chat import Event
 from ..domain.errors import DomainError
 from .observability import note_result
 from .problems import classify

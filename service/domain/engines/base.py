@@ -6,8 +6,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from ..article import Article
-from ..grounded import Usage
+from ..reading.article import Article
+from ..results import Usage
 
 LENGTH_SENTENCES = {"short": 3, "medium": 5, "long": 8}
 

@@ -16,11 +16,11 @@ from collections.abc import AsyncIterator
 import math
 import re
 
-from ..article import Article, Sentence
-from ..answer_types import expected_type, gives
+from ..reading.article import Article, Sentence
+from ..verification.answer_types import expected_type, gives
 from ..conversation import ChatMessage, is_follow_up, question_of, recent_turns
-from ..retrieval import Hit, content_words, query_words, search
-from ..verify import content_stems
+from ..reading.retrieval import Hit, content_words, query_words, search
+from ..words import content_stems
 from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
 Vector = dict[str, float]

@@ -11,23 +11,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 import re
 from typing import TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from ..article import Article, Sentence
+from ..reading.article import Article, Sentence
 from ..errors import EngineUnavailable, ModelBadOutput
-from ..grounded import Usage
-from ..model import Completion, ModelClient
+from ..results import Usage
+from ..model import Completion, ModelClient, parse_json
 from ..prompts import Prompt, load_prompt
-from ..tokens import tokenizer_for
+from ..reading.tokens import tokenizer_for
 from ..conversation import ChatMessage, question_of, recent_turns
-from ..partial_json import ClaimTextStream
-from ..retrieval import search
+from .partial_json import ClaimTextStream
+from ..reading.retrieval import search
 from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
 T = TypeVar("T")
 MIN_ARTICLE_ROOM = 256  # tokens of article lines a prompt must have room for
 CONDENSE_TOKENS = 256  # the standalone question's answer
-M = TypeVar("M", bound=BaseModel)
 PROMPT_NAMES = ("summarize", "repair", "combine", "condense", "answer")
 HISTORY_TURNS = 3  # earlier user turns (with their answers) shown to the model
 LINE_OVERHEAD = 4  # tokens of "[123] " and the newline around each sentence
@@ -47,7 +46,6 @@ ANSWER_SCHEMA = {
 }
 QUESTION_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["question"],
                    "properties": {"question": {"type": "string"}}}
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 _TAG = re.compile(r"<(/?)(article|evidence)", re.IGNORECASE)
 
 
@@ -67,15 +65,6 @@ class ModelAnswer(ModelClaims):
 
 class ModelQuestion(BaseModel):
     question: str = Field(min_length=1, max_length=4000)
-
-
-def parse_json(text: str, kind: type[M]) -> M:
-    """The model's JSON as `kind`; anything else is ModelBadOutput."""
-    try:
-        return kind.model_validate_json(_FENCE.sub("", text.strip()))
-    except ValidationError as exc:
-        raise ModelBadOutput(f"the model's answer is not the JSON asked for: {exc.errors()[0]['msg']}"
-                             ) from exc
 
 
 def parse_claims(text: str) -> list[DraftClaim]:

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 
 from pydantic import Field
 
-from .article import Article
+from ..reading.article import Article
 from .cache import ResultCache, cache_key
-from .conversation import ChatMessage, question_of
-from .engines.base import AnswerDraft, Engine, SummaryOptions
-from .errors import ModelBadOutput
-from .grounded import Grounded, Validation, validation_for
+from ..conversation import ChatMessage, question_of
+from ..engines.base import AnswerDraft, Engine, SummaryOptions
+from ..errors import ModelBadOutput
+from ..results import Grounded, Validation, validation_for
 from .repair import ground_with_repair
 
 # The one "cannot answer" sentence, shared by the prompts and the response.

@@ -1,10 +1,10 @@
 """Grounding: an engine's draft becomes claims with resolved citations and verdicts."""
 
-from .article import Article
+from ..reading.article import Article
 from .citations import resolve_citations
-from .engines.base import DraftClaim
-from .grounded import Claim
-from .verify import check_support
+from ..engines.base import DraftClaim
+from ..results import Claim
+from ..verification.support import check_support
 
 BULLET = "- "
 

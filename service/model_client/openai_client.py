@@ -15,11 +15,11 @@ import openai
 from openai import AsyncOpenAI
 
 from .breaker import CircuitBreaker
-from .domain.errors import (ModelBadOutput, ModelBusy, ModelError, ModelRejected, ModelTimeout,
+from ..domain.errors import (ModelBadOutput, ModelBusy, ModelError, ModelRejected, ModelTimeout,
                             ModelUnavailable)
-from .domain.model import Completion
-from .domain.tokens import tokenizer_for
-from .settings import Settings
+from ..domain.model import Completion
+from ..domain.reading.tokens import tokenizer_for
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import re
 
 from nltk.stem.porter import PorterStemmer
 
-from .segment import split_sentences
+from ..reading.segment import split_sentences
 
 _STEMMER = PorterStemmer()
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from .grounded import Grounded
+from ..results import Grounded
 
 G = TypeVar("G", bound=Grounded)
 
@@ -20,7 +20,7 @@ def _code_version() -> str:
     """A digest of the domain code: a result made by another build (another verifier, other
     injection rules) is not served by this one."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

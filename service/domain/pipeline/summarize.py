@@ -1,9 +1,9 @@
 """Summaries: draft with an engine, ground every claim, repair once, cache the result."""
 
-from .article import Article
+from ..reading.article import Article
 from .cache import ResultCache, cache_key, through_cache
-from .engines.base import Engine, SummaryOptions
-from .grounded import Claim, GroundedSummary, validation_for
+from ..engines.base import Engine, SummaryOptions
+from ..results import Claim, GroundedSummary, validation_for
 from .grounding import compose
 from .repair import ground_with_repair
 

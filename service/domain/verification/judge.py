@@ -7,11 +7,11 @@ veto stands whatever the model says, so a model can only make the verdicts stric
 
 from pydantic import BaseModel, Field
 
-from .engines.llm import parse_json
-from .grounded import Claim, Usage
-from .model import ModelClient
-from .prompts import load_prompt
-from .verify import check_support
+from ..model import parse_json
+from ..results import Claim, Usage
+from ..model import ModelClient
+from ..prompts import load_prompt
+from .support import check_support
 
 VERDICTS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["verdicts"],

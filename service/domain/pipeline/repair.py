@@ -3,9 +3,9 @@
 import asyncio
 from dataclasses import dataclass
 
-from .article import Article
-from .engines.base import Draft, Engine, SummaryOptions
-from .grounded import Claim, Usage
+from ..reading.article import Article
+from ..engines.base import Draft, Engine, SummaryOptions
+from ..results import Claim, Usage
 from .grounding import ground_claims, problems_of
 
 

@@ -10,7 +10,7 @@ from statistics import mean, pstdev
 
 from pydantic import BaseModel
 
-from ..domain.engines.llm import parse_json
+from ..domain.model import parse_json
 from ..domain.model import ModelClient
 from ..domain.prompts import load_prompt
 from .runner import CaseResult

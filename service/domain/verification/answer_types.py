@@ -18,7 +18,7 @@ import re
 
 from nltk.stem.porter import PorterStemmer
 
-from .verify import STOPWORDS
+from ..words import STOPWORDS
 
 NUMBER, MONEY, DURATION, AGE, DATE, NAME, PLACE, PHONE, REASON, ANY = (
     "number", "money", "duration", "age", "date", "name", "place", "phone", "reason", "any")

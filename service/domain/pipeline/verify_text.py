@@ -6,14 +6,14 @@ import asyncio
 
 from pydantic import BaseModel
 
-from .article import Article, Sentence
-from .claim_split import split_claims
-from .errors import LimitExceeded
-from .grounded import Citation, Claim, Usage, Validation, validation_for
-from .judge import judge_claims
-from .model import ModelClient
-from .retrieval import search
-from .verify import Support, check_support, coverage
+from ..reading.article import Article, Sentence
+from ..verification.claims import split_claims
+from ..errors import LimitExceeded
+from ..results import Citation, Claim, Usage, Validation, validation_for
+from ..verification.judge import judge_claims
+from ..model import ModelClient
+from ..reading.retrieval import search
+from ..verification.support import Support, check_support, coverage
 
 CANDIDATES = 8  # source sentences retrieved per claim before alignment
 MAX_EVIDENCE = 3  # sentences cited for one claim at most

@@ -8,7 +8,7 @@ through; success closes the circuit, failure opens it again.
 from collections.abc import Callable
 import time
 
-from .domain.errors import ModelBusy
+from ..domain.errors import ModelBusy
 
 
 class CircuitBreaker:

@@ -20,7 +20,7 @@ from nltk.stem.porter import PorterStemmer
 import numpy as np
 
 from .article import Article, Sentence
-from .verify import STOPWORDS
+from ..words import STOPWORDS
 
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")

@@ -4,7 +4,7 @@ import hashlib
 
 from pydantic import BaseModel, Field
 
-from .errors import InvalidInput, LimitExceeded
+from ..errors import InvalidInput, LimitExceeded
 from .formats import to_plain_text
 from .furniture import is_furniture
 from .injection import suspect_paragraphs

@@ -3,8 +3,8 @@
 Offsets always come from the article, never from the engine: an engine only names sentences.
 """
 
-from .article import Article
-from .grounded import Citation
+from ..reading.article import Article
+from ..results import Citation
 
 
 def resolve_citations(article: Article, sentence_ids: list[int]) -> tuple[list[Citation], list[int]]:

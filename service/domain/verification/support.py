@@ -9,13 +9,11 @@ its overlap.
 """
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 import re
 
-from nltk.stem.porter import PorterStemmer
-
-from .checks import CHECKS, clauses, numbers, opens_sentence, shared_work
-from .segment import split_sentences
+from .vetoes import CHECKS, clauses, numbers, opens_sentence, shared_work
+from ..reading.segment import split_sentences
+from ..words import STOPWORDS, WORD as _WORD, content_stems, content_words
 
 # Fitted on the labelled claim set (bench/verifier.py prints the fit and the cross-validated
 # figures): the vetoes carry much of the decision, so the overlap needed is moderate.
@@ -25,8 +23,6 @@ VETO_CAP = 0.3
 # A sentence of more clauses than this is not checked (and not supported) unless verbatim.
 MAX_CLAUSES = 64
 
-# Letters of any script ("Zürich", "Ñuñoa"), not only ASCII ones.
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+(?:[.,]\d+)*")
 _CAPITALIZED = re.compile(r"\b[^\W\d_][^\W_]+")
 # "Okafor voted", "Okafor's plan", "Okafor, the mayor," : an opening capitalised word used as a name.
 _OPENING_NAME = re.compile(r"[\"“‘]?([A-Z][a-z]+)(?:['’]s)?(?:,|\s+(?:[A-Z]|\w+ed\b|said|says|told|is|was|has|had|will|won|lost|led|ran|saw|met|took|made|gave|got|left|became))")
@@ -38,13 +34,6 @@ the a an this that these those it he she they we i its their his her our after b
 while when since although though because if as in on at by for with from of over under about
 both each every all some many most several few no one two three four five six seven eight nine
 ten""".split())
-STOPWORDS = frozenset("""a an the and or but if of at by for with about between into through
-during before after above below to from up down in out on off over under again further then once
-here there when where why how all any both each few more most other some such no nor not only own
-same so than too very can will just should now is are was were be been being have has had having do
-does did doing he she it they them their his her its we us our you your i me my this that these
-those who whom which what said says say also would could may might must shall as""".split())
-_stemmer = PorterStemmer()
 
 
 @dataclass(frozen=True)
@@ -110,20 +99,6 @@ def _overlap(claim: str, cited: str) -> float:
     if not claim_stems:
         return 0.0
     return len(claim_stems & content_stems(cited)) / len(claim_stems)
-
-
-def content_stems(text: str) -> set[str]:
-    return set(content_words(text))
-
-
-def content_words(text: str) -> list[str]:
-    """Porter stems of the words that carry content, in order, repeats kept."""
-    return [_stem(w.lower()) for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return _stemmer.stem(word)
 
 
 def _words(text: str) -> set[str]:

@@ -3,7 +3,7 @@ sides read as statements of their own (a subject and a verb each, roughly: enoug
 
 import re
 
-from .segment import split_sentences
+from ..reading.segment import split_sentences
 
 # ", and" / "; and" / ", but" / "; " between two clauses.
 _JOINT = re.compile(r"(?:,|;)\s+(?:and|but)\s+|;\s+|\s+but\s+")
