@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test lock bench clean
+.PHONY: serve test lint lock bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,14 @@ test: $(STAMP)
 	$(BIN)/footnoted eval --engine extractive --report reports/extractive
 	$(BIN)/footnoted eval --engine llm --scripted --report reports/llm-scripted
 
+# ruff (lint and format check) and mypy (strict for service/domain), configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
+
 bench: $(STAMP)
+	$(BIN)/python bench/real_data.py
 	$(BIN)/python bench/summary_rouge.py
 	$(BIN)/python bench/abstention.py
 	$(BIN)/python bench/abstention.py --questions evals/heldout/questions
@@ -34,7 +41,7 @@ bench: $(STAMP)
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools in the venv).
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --allow-unsafe --no-emit-index-url \
 	    --no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:

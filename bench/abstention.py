@@ -20,9 +20,9 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.domain.reading.article import build_article
 from service.domain.conversation import ChatMessage
 from service.domain.engines import extractive
+from service.domain.reading.article import build_article
 from service.evals.answers import fact_match
 from service.evals.gate import load_thresholds
 from service.evals.golden import load_articles, load_questions
@@ -45,6 +45,7 @@ class Outcome:
 class Bounds:
     """What the eval gate asks of answers: minimum fact match and abstention, maximum false
     abstention."""
+
     fact: float = 0.0
     abstain: float = 0.0
     false_abstain: float = 1.0
@@ -52,8 +53,11 @@ class Bounds:
 
 def gate_bounds(path: Path = GATE) -> Bounds:
     minima, maxima = load_thresholds(path)
-    return Bounds(minima.get("answer_fact_match", 0.0), minima.get("abstention_recall", 0.0),
-                  maxima.get("false_abstention_rate", 1.0))
+    return Bounds(
+        minima.get("answer_fact_match", 0.0),
+        minima.get("abstention_recall", 0.0),
+        maxima.get("false_abstention_rate", 1.0),
+    )
 
 
 def cases(questions: Path | None = None):
@@ -85,64 +89,85 @@ def rates(rows: list[Outcome]) -> tuple[float, float, float]:
     """(fact match, abstention on unanswerable, false abstention on answerable)."""
     answerable = [r for r in rows if r.answerable]
     unanswerable = [r for r in rows if not r.answerable]
-    return (sum(r.fact for r in answerable) / max(len(answerable), 1),
-            sum(r.abstained for r in unanswerable) / max(len(unanswerable), 1),
-            sum(r.abstained for r in answerable) / max(len(answerable), 1))
+    return (
+        sum(r.fact for r in answerable) / max(len(answerable), 1),
+        sum(r.abstained for r in unanswerable) / max(len(unanswerable), 1),
+        sum(r.abstained for r in answerable) / max(len(answerable), 1),
+    )
 
 
 def merit(rows: list[Outcome], bounds: Bounds) -> tuple[bool, float, float]:
     """Within the bounds first, then the worse of the two distances to the goal, then their sum."""
     fact, abstain, false_abstain = rates(rows)
-    within = (fact >= bounds.fact and abstain >= bounds.abstain
-              and false_abstain <= bounds.false_abstain)
+    within = (
+        fact >= bounds.fact and abstain >= bounds.abstain and false_abstain <= bounds.false_abstain
+    )
     return within, min(fact - GOAL_FACT, abstain - GOAL_ABSTAIN), fact + abstain
 
 
 def best_threshold(by_threshold: dict[float, list[Outcome]], bounds: Bounds, keep=None) -> float:
-    return max(THRESHOLDS, key=lambda t: merit([r for r in by_threshold[t]
-                                               if keep is None or keep(r)], bounds))
+    return max(
+        THRESHOLDS,
+        key=lambda t: merit([r for r in by_threshold[t] if keep is None or keep(r)], bounds),
+    )
 
 
 def cross_validated(by_threshold: dict[float, list[Outcome]], bounds: Bounds) -> list[Outcome]:
     """Held-out outcomes, each article answered at the threshold chosen on the others."""
     held_out = []
     for article_id in sorted({r.article_id for r in by_threshold[THRESHOLDS[0]]}):
-        threshold = best_threshold(by_threshold, bounds, lambda r: r.article_id != article_id)
+        threshold = best_threshold(
+            by_threshold, bounds, lambda r, article_id=article_id: r.article_id != article_id
+        )
         held_out += [r for r in by_threshold[threshold] if r.article_id == article_id]
     return held_out
 
 
 def report(by_threshold: dict[float, list[Outcome]], gate: Bounds) -> None:
-    marks = [(extractive.ANSWER_THRESHOLD, "ANSWER_THRESHOLD"),
-             (best_threshold(by_threshold, gate), "best within the gate"),
-             (best_threshold(by_threshold, Bounds()), "best overall")]
+    marks = [
+        (extractive.ANSWER_THRESHOLD, "ANSWER_THRESHOLD"),
+        (best_threshold(by_threshold, gate), "best within the gate"),
+        (best_threshold(by_threshold, Bounds()), "best overall"),
+    ]
     print("threshold  fact-match  abstain(unans.)  false-abstain")
     for threshold in sorted(set(SHOWN) | {t for t, _ in marks}):
         fact, abstain, false_abstain = rates(by_threshold[threshold])
         mark = ", ".join(name for t, name in marks if t == threshold)
-        print(f"{threshold:9.3f}  {fact:10.3f}  {abstain:15.3f}  {false_abstain:13.3f}"
-              + (f"  <- {mark}" if mark else ""))
+        print(
+            f"{threshold:9.3f}  {fact:10.3f}  {abstain:15.3f}  {false_abstain:13.3f}"
+            + (f"  <- {mark}" if mark else "")
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--questions", type=Path, default=None,
-                        help="a folder of question files (default: evals/golden/questions)")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=None,
+        help="a folder of question files (default: evals/golden/questions)",
+    )
     all_cases = list(cases(parser.parse_args().questions))
     by_threshold = {t: outcomes(t, all_cases) for t in THRESHOLDS}
     answerable = sum(g.answerable for *_, g in all_cases)
     articles = len({article_id for article_id, *_ in all_cases})
-    print(f"{answerable} answerable, {len(all_cases) - answerable} unanswerable cases, "
-          f"{articles} articles")
+    print(
+        f"{answerable} answerable, {len(all_cases) - answerable} unanswerable cases, "
+        f"{articles} articles"
+    )
     gate = gate_bounds()
     report(by_threshold, gate)
     print("\nleave one article out (threshold chosen on the other articles):")
     for name, bounds in [("within the gate", gate), ("overall", Bounds())]:
         fact, abstain, false_abstain = rates(cross_validated(by_threshold, bounds))
-        print(f"  {name:16} fact-match {fact:.3f}, abstain {abstain:.3f}, "
-              f"false-abstain {false_abstain:.3f}")
-    print(f"gate: fact-match >= {gate.fact}, abstain >= {gate.abstain}, "
-          f"false-abstain <= {gate.false_abstain}")
+        print(
+            f"  {name:16} fact-match {fact:.3f}, abstain {abstain:.3f}, "
+            f"false-abstain {false_abstain:.3f}"
+        )
+    print(
+        f"gate: fact-match >= {gate.fact}, abstain >= {gate.abstain}, "
+        f"false-abstain <= {gate.false_abstain}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,17 +17,19 @@ import argparse
 from pathlib import Path
 import re
 
+from abstention import GOAL_ABSTAIN, GOAL_FACT, cases
 import numpy as np
 
-from abstention import cases, GOAL_ABSTAIN, GOAL_FACT
-from service.domain.verification.answer_types import ANY, expected_type, gives
 from service.domain.conversation import is_follow_up, recent_turns
 from service.domain.engines.extractive import _can_answer
-from service.domain.reading.retrieval import content_words, query_words, search
+from service.domain.reading.retrieval import query_words, search
+from service.domain.verification.answer_types import ANY, expected_type, gives
+from service.domain.words import reader_words as content_words
 from service.evals.answers import fact_match
 
-_YES_NO = re.compile(r"^(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b",
-                     re.IGNORECASE)
+_YES_NO = re.compile(
+    r"^(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.IGNORECASE
+)
 KINDS = ["number", "money", "duration", "age", "date", "name", "place", "reason"]
 DECISIONS = [0.3, 0.4, 0.5, 0.6, 0.7]
 
@@ -37,22 +39,33 @@ def candidate(article, messages):
     question = messages[-1].content
     context = " ".join(m.content for m in recent_turns(messages)) if is_follow_up(messages) else ""
     kind = expected_type(question)
-    found = [h for h in search(article, question, context, limit=len(article.sentences))
-             if _can_answer(h.sentence.text)]
+    found = [
+        h
+        for h in search(article, question, context, limit=len(article.sentences))
+        if _can_answer(h.sentence.text)
+    ]
     if not found:
         return None, None
-    typed = sorted((h for h in found if gives(h.sentence.text, kind, question)),
-                   key=lambda h: -h.coverage)
+    typed = sorted(
+        (h for h in found if gives(h.sentence.text, kind, question)), key=lambda h: -h.coverage
+    )
     top = max(found, key=lambda h: h.coverage)
     best = typed[0] if typed else top
     missing = set(query_words(question)) - set(content_words(best.sentence.text))
-    features = [best.coverage, top.coverage, best.coverage / max(top.coverage, 1e-6),
-                best.bm25 / max(h.bm25 for h in found), float(bool(typed)), float(kind == ANY),
-                len(missing), len(set(query_words(question))),
-                float(best.sentence.id == found[0].sentence.id),
-                float(bool(_YES_NO.search(question))),
-                typed[0].coverage - typed[1].coverage if len(typed) > 1 else best.coverage,
-                float(bool(context))] + [float(kind == k) for k in KINDS]
+    features = [
+        best.coverage,
+        top.coverage,
+        best.coverage / max(top.coverage, 1e-6),
+        best.bm25 / max(h.bm25 for h in found),
+        float(bool(typed)),
+        float(kind == ANY),
+        len(missing),
+        len(set(query_words(question))),
+        float(best.sentence.id == found[0].sentence.id),
+        float(bool(_YES_NO.search(question))),
+        typed[0].coverage - typed[1].coverage if len(typed) > 1 else best.coverage,
+        float(bool(context)),
+    ] + [float(kind == k) for k in KINDS]
     return np.array(features), best.sentence.text
 
 
@@ -76,8 +89,10 @@ def main() -> None:
         features, text = candidate(article, messages)
         right = bool(golden.answerable and text and fact_match(golden.answer, text))
         rows.append((article_id, features, golden.answerable, right))
-    print(f"{sum(r[2] for r in rows)} answerable, {sum(not r[2] for r in rows)} unanswerable; "
-          f"goal: fact match >= {GOAL_FACT}, abstention >= {GOAL_ABSTAIN}")
+    print(
+        f"{sum(r[2] for r in rows)} answerable, {sum(not r[2] for r in rows)} unanswerable; "
+        f"goal: fact match >= {GOAL_FACT}, abstention >= {GOAL_ABSTAIN}"
+    )
     print("decision  fact-match  abstain(unans.)  false-abstain   (leave one article out)")
     articles = sorted({r[0] for r in rows})
     for decision in DECISIONS:
@@ -90,9 +105,11 @@ def main() -> None:
                 outcomes.append((answerable, right and answers, not answers))
         answerable = [o for o in outcomes if o[0]]
         unanswerable = [o for o in outcomes if not o[0]]
-        print(f"{decision:8.1f}  {sum(o[1] for o in answerable) / len(answerable):10.3f}  "
-              f"{sum(o[2] for o in unanswerable) / len(unanswerable):15.3f}  "
-              f"{sum(o[2] for o in answerable) / len(answerable):13.3f}")
+        print(
+            f"{decision:8.1f}  {sum(o[1] for o in answerable) / len(answerable):10.3f}  "
+            f"{sum(o[2] for o in unanswerable) / len(unanswerable):15.3f}  "
+            f"{sum(o[2] for o in answerable) / len(answerable):13.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -39,16 +39,18 @@ import time
 
 import httpx
 from openai import AsyncOpenAI
-
 from processes import free_port, spawn, stop, wait_up
-from service.domain.reading.article import build_article
-from service.domain.engines.llm import CLAIMS_SCHEMA, citable, numbered
+
+from service.domain.engines.budgets import citable
+from service.domain.engines.llm import numbered
+from service.domain.engines.schemas import CLAIMS_SCHEMA
 from service.domain.prompts import load_prompt
+from service.domain.reading.article import build_article
 from service.evals.golden import load_articles
 
 GOAL_RATIO = 1.6
 MODEL = "good"
-MAX_ROUNDS = 10      # keeps a run bounded whatever --rounds says
+MAX_ROUNDS = 10  # keeps a run bounded whatever --rounds says
 MAX_REQUESTS = 256
 BURST_TIMEOUT_S = 30  # one burst of N calls; 0.5 s latency makes ~1 s normal
 
@@ -61,15 +63,32 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, choices=range(1, MAX_ROUNDS + 1),
-                        metavar=f"1..{MAX_ROUNDS}")
-    parser.add_argument("--requests", type=int, default=64, choices=range(1, MAX_REQUESTS + 1),
-                        metavar=f"1..{MAX_REQUESTS}")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        choices=range(1, MAX_ROUNDS + 1),
+        metavar=f"1..{MAX_ROUNDS}",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=64,
+        choices=range(1, MAX_REQUESTS + 1),
+        metavar=f"1..{MAX_REQUESTS}",
+    )
     parser.add_argument("--latency", type=float, default=0.5, help="fake model seconds per call")
-    parser.add_argument("--py-spy", type=Path, metavar="FILE",
-                        help="record the service with py-spy during the rounds, into FILE")
-    parser.add_argument("--keep-logs", action="store_true",
-                        help="print the service's and the fake's logs at the end")
+    parser.add_argument(
+        "--py-spy",
+        type=Path,
+        metavar="FILE",
+        help="record the service with py-spy during the rounds, into FILE",
+    )
+    parser.add_argument(
+        "--keep-logs",
+        action="store_true",
+        help="print the service's and the fake's logs at the end",
+    )
     return parser
 
 
@@ -79,10 +98,20 @@ async def run(args: argparse.Namespace, tmp: Path) -> int:
     service_url = f"http://127.0.0.1:{service_port}"
     procs = []
     try:
-        procs.append(spawn(["fake-model", "--port", str(fake_port), "--latency",
-                             str(args.latency)], {}, tmp / "fake.log"))
-        procs.append(spawn(["serve", "--host", "127.0.0.1", "--port", str(service_port)],
-                            _service_env(base_url, args.requests, tmp), tmp / "service.log"))
+        procs.append(
+            spawn(
+                ["fake-model", "--port", str(fake_port), "--latency", str(args.latency)],
+                {},
+                tmp / "fake.log",
+            )
+        )
+        procs.append(
+            spawn(
+                ["serve", "--host", "127.0.0.1", "--port", str(service_port)],
+                _service_env(base_url, args.requests, tmp),
+                tmp / "service.log",
+            )
+        )
         await wait_up(f"{base_url}/models", procs[0])
         await wait_up(f"{service_url}/healthz", procs[1])
         pids = {"service": procs[1].pid, "fake": procs[0].pid}
@@ -98,20 +127,26 @@ async def run(args: argparse.Namespace, tmp: Path) -> int:
 def _service_env(base_url: str, requests: int, tmp: Path) -> dict[str, str]:
     # The bound on model calls in flight must admit the whole burst, or the service queues
     # by design and the figure measures the semaphore, not the service.
-    return {"FOOTNOTED_LLM_BASE_URL": base_url, "FOOTNOTED_LLM_MODEL": MODEL,
-            "FOOTNOTED_LLM_CONCURRENCY": str(max(requests, 8)),
-            "FOOTNOTED_DB": str(tmp / "bench.db")}
+    return {
+        "FOOTNOTED_LLM_BASE_URL": base_url,
+        "FOOTNOTED_LLM_MODEL": MODEL,
+        "FOOTNOTED_LLM_CONCURRENCY": str(max(requests, 8)),
+        "FOOTNOTED_DB": str(tmp / "bench.db"),
+    }
 
 
-async def _measure(args: argparse.Namespace, service_url: str, base_url: str,
-                   pids: dict[str, int]) -> int:
+async def _measure(
+    args: argparse.Namespace, service_url: str, base_url: str, pids: dict[str, int]
+) -> int:
     # Ordinary news articles: the long one would be summarized with map-reduce, many calls.
     texts = [golden.text for golden in load_articles() if len(golden.text) < 10_000]
     async with AsyncExitStack() as stack:
-        http = [await stack.enter_async_context(_user_client(service_url))
-                for _ in range(args.requests)]
-        sdk = await stack.enter_async_context(AsyncOpenAI(
-            base_url=base_url, api_key="unused", timeout=BURST_TIMEOUT_S, max_retries=0))
+        http = [
+            await stack.enter_async_context(_user_client(service_url)) for _ in range(args.requests)
+        ]
+        sdk = await stack.enter_async_context(
+            AsyncOpenAI(base_url=base_url, api_key="unused", timeout=BURST_TIMEOUT_S, max_retries=0)
+        )
         # A full warm-up burst on both sides: first-request imports, prompt loading, the
         # tokenizer and opening every kept-alive connection (ours, the service's and the SDK's
         # to the fake) count toward neither figure.
@@ -136,9 +171,23 @@ async def _start_profiler(out: Path | None, pid: int) -> subprocess.Popen | None
     if out is None:
         return None
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    proc = subprocess.Popen([py_spy, "record", "--pid", str(pid), "--rate", "250", "--format",
-                             "raw", "--output", str(out)], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            py_spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     await asyncio.sleep(1.0)  # attaching takes a moment; samples before it would be lost
     return proc
 
@@ -161,8 +210,10 @@ def _print_profile(out: Path, top: int = 25) -> None:
         for name in set(names):
             frames[name] += int(n) if "(service/" in name or "tiktoken" in name else 0
     print(f"\npy-spy: {total} samples of the service's event loop thread (collapsed stacks: {out})")
-    for title, counts in (("footnoted and tiktoken frames, inclusive", frames),
-                          ("leaf frames (self time)", leaves)):
+    for title, counts in (
+        ("footnoted and tiktoken frames, inclusive", frames),
+        ("leaf frames (self time)", leaves),
+    ):
         print(f"  {title}:")
         for name, n in counts.most_common(top):
             if n:
@@ -177,12 +228,21 @@ def _user_client(service_url: str) -> httpx.AsyncClient:
     request it assigns: py-spy showed 25% of the client in _assign_requests_to_connections).
     On 2 cores that CPU is taken from the service under test; the SDK's httpcore2 pool used
     for the direct calls does not have that cost."""
-    return httpx.AsyncClient(base_url=service_url, timeout=BURST_TIMEOUT_S,
-                             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+    return httpx.AsyncClient(
+        base_url=service_url,
+        timeout=BURST_TIMEOUT_S,
+        limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+    )
 
 
-async def _round(http: list[httpx.AsyncClient], sdk: AsyncOpenAI, texts: list[str], r: int,
-                 args: argparse.Namespace, pids: dict[str, int]) -> dict:
+async def _round(
+    http: list[httpx.AsyncClient],
+    sdk: AsyncOpenAI,
+    texts: list[str],
+    r: int,
+    args: argparse.Namespace,
+    pids: dict[str, int],
+) -> dict:
     service_articles = _articles(texts, f"Dispatch {r}-", args.requests)
     direct_messages = _messages(_articles(texts, f"Direct {r}-", args.requests))
     before = _cpu(pids)
@@ -190,10 +250,14 @@ async def _round(http: list[httpx.AsyncClient], sdk: AsyncOpenAI, texts: list[st
     middle = _cpu(pids)
     direct_wall = await _direct_burst(sdk, direct_messages)
     after = _cpu(pids)
-    return {"service": service_wall, "direct": direct_wall, "chained": chained,
-            "ratio": service_wall / direct_wall,
-            "cpu_service": {k: middle[k] - before[k] for k in before},
-            "cpu_direct": {k: after[k] - middle[k] for k in middle}}
+    return {
+        "service": service_wall,
+        "direct": direct_wall,
+        "chained": chained,
+        "ratio": service_wall / direct_wall,
+        "cpu_service": {k: middle[k] - before[k] for k in before},
+        "cpu_direct": {k: after[k] - middle[k] for k in middle},
+    }
 
 
 def _cpu(pids: dict[str, int]) -> dict[str, float]:
@@ -216,14 +280,16 @@ def _articles(texts: list[str], label: str, count: int) -> list[str]:
     return [f"{label}{i}. {texts[i % len(texts)]}" for i in range(count)]
 
 
-async def _service_burst(http: list[httpx.AsyncClient], articles: list[str]
-                         ) -> tuple[float, int]:
+async def _service_burst(http: list[httpx.AsyncClient], articles: list[str]) -> tuple[float, int]:
     """Wall time of all requests at once, and the model calls chained per request."""
     started = time.perf_counter()
     async with asyncio.timeout(BURST_TIMEOUT_S):
         responses = await asyncio.gather(
-            *(client.post("/v1/summaries", json={"article": {"text": text}})
-              for client, text in zip(http, articles)))
+            *(
+                client.post("/v1/summaries", json={"article": {"text": text}})
+                for client, text in zip(http, articles, strict=True)
+            )
+        )
     wall = time.perf_counter() - started
     calls = [_llm_calls(response) for response in responses]
     # One draft call per normal-length article; a repair would chain a second call after it,
@@ -243,8 +309,12 @@ def _llm_calls(response: httpx.Response) -> int:
 def _messages(articles: list[str]) -> list[list[dict[str, str]]]:
     """The service's own summarize prompt for each article, built outside the timed window."""
     prompt = load_prompt("summarize")
-    return [prompt.messages(article=numbered(citable(build_article(text))), max_sentences=3,
-                            style="paragraph") for text in articles]
+    return [
+        prompt.messages(
+            article=numbered(citable(build_article(text))), max_sentences=3, style="paragraph"
+        )
+        for text in articles
+    ]
 
 
 async def _direct_burst(sdk: AsyncOpenAI, conversations: list[list[dict[str, str]]]) -> float:
@@ -259,19 +329,30 @@ async def _direct_burst(sdk: AsyncOpenAI, conversations: list[list[dict[str, str
 
 def _direct_call(sdk: AsyncOpenAI, messages: list[dict[str, str]]):
     return sdk.chat.completions.create(
-        model=MODEL, messages=messages, max_tokens=1024, temperature=0,
-        response_format={"type": "json_schema", "json_schema": {
-            "name": "claims", "schema": CLAIMS_SCHEMA, "strict": True}})
+        model=MODEL,
+        messages=messages,
+        max_tokens=1024,
+        temperature=0,
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "claims", "schema": CLAIMS_SCHEMA, "strict": True},
+        },
+    )
 
 
 def _print_row(label: str, row: dict, latency: float) -> None:
     efficiency = latency * row["chained"] / row["service"]
     verdict = "ok" if row["ratio"] <= GOAL_RATIO else "OVER"
-    print(f"{label:8} service {row['service']:6.3f} s  direct {row['direct']:6.3f} s  "
-          f"service/direct {row['ratio']:5.2f} (<= {GOAL_RATIO}: {verdict})  "
-          f"{latency:g} s x {row['chained']} chained / service wall = {efficiency:.2f}")
-    print(f"{'':8} cpu s during service burst: {_cpu_text(row['cpu_service'])}; "
-          f"during direct burst: {_cpu_text(row['cpu_direct'])}", flush=True)
+    print(
+        f"{label:8} service {row['service']:6.3f} s  direct {row['direct']:6.3f} s  "
+        f"service/direct {row['ratio']:5.2f} (<= {GOAL_RATIO}: {verdict})  "
+        f"{latency:g} s x {row['chained']} chained / service wall = {efficiency:.2f}"
+    )
+    print(
+        f"{'':8} cpu s during service burst: {_cpu_text(row['cpu_service'])}; "
+        f"during direct burst: {_cpu_text(row['cpu_direct'])}",
+        flush=True,
+    )
 
 
 def _cpu_text(cpu: dict[str, float]) -> str:
@@ -280,14 +361,18 @@ def _cpu_text(cpu: dict[str, float]) -> str:
 
 def _print_summary(rows: list[dict], args: argparse.Namespace) -> None:
     # Each figure's median over the rounds (the ratio too: the median of the rounds' ratios).
-    median = {key: statistics.median(row[key] for row in rows)
-              for key in ("service", "direct", "ratio")}
+    median = {
+        key: statistics.median(row[key] for row in rows) for key in ("service", "direct", "ratio")
+    }
     median["chained"] = max(row["chained"] for row in rows)
     for key in ("cpu_service", "cpu_direct"):
-        median[key] = {name: statistics.median(row[key][name] for row in rows)
-                       for name in rows[0][key]}
-    print(f"\n{args.requests} concurrent requests, fake latency {args.latency:g} s, "
-          f"{len(rows)} rounds, {os.cpu_count()} cores")
+        median[key] = {
+            name: statistics.median(row[key][name] for row in rows) for name in rows[0][key]
+        }
+    print(
+        f"\n{args.requests} concurrent requests, fake latency {args.latency:g} s, "
+        f"{len(rows)} rounds, {os.cpu_count()} cores"
+    )
     _print_row("median", median, args.latency)
     print(f"{'':8} direct efficiency (the SDK floor): {args.latency / median['direct']:.2f}")
 

@@ -45,7 +45,6 @@ import tempfile
 import time
 
 import httpx
-
 from processes import HOST, free_port, spawn, stop, wait_up  # HOST: the only address used
 
 from service.evals.golden import load_articles, load_questions
@@ -97,14 +96,26 @@ def _interrupted(signum: int, frame: object) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help=f"at most {MAX_SECONDS}")
-    parser.add_argument("--concurrency", type=int, default=32,
-                        choices=range(1, MAX_CONCURRENCY + 1), metavar=f"1..{MAX_CONCURRENCY}")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=32,
+        choices=range(1, MAX_CONCURRENCY + 1),
+        metavar=f"1..{MAX_CONCURRENCY}",
+    )
     parser.add_argument("--latency", type=float, default=0.2, help="fake model seconds per call")
-    parser.add_argument("--max-requests", type=int, default=100_000,
-                        help=f"stop after this many requests even before --seconds "
-                        f"(at most {MAX_REQUESTS})")
-    parser.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY,
-                        help="the service's body limit (FOOTNOTED_MAX_BODY_BYTES) to test at")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=100_000,
+        help=f"stop after this many requests even before --seconds (at most {MAX_REQUESTS})",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        help="the service's body limit (FOOTNOTED_MAX_BODY_BYTES) to test at",
+    )
     parser.add_argument("--keep-logs", action="store_true", help="print the service log's tail")
     return parser
 
@@ -119,10 +130,28 @@ async def run(args: argparse.Namespace, tmp: Path) -> int:
     service_url = f"http://{HOST}:{service_port}"
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(spawn(["fake-model", "--host", HOST, "--port", str(fake_port),
-                             "--latency", str(args.latency)], {}, tmp / "fake.log"))
-        procs.append(spawn(["serve", "--host", HOST, "--port", str(service_port)],
-                            _service_env(model_url, args, tmp), tmp / "service.log"))
+        procs.append(
+            spawn(
+                [
+                    "fake-model",
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(fake_port),
+                    "--latency",
+                    str(args.latency),
+                ],
+                {},
+                tmp / "fake.log",
+            )
+        )
+        procs.append(
+            spawn(
+                ["serve", "--host", HOST, "--port", str(service_port)],
+                _service_env(model_url, args, tmp),
+                tmp / "service.log",
+            )
+        )
         await wait_up(f"{model_url}/models", procs[0])
         await wait_up(f"{service_url}/healthz", procs[1])
         report = await _load(args, service_url, procs[1].pid)
@@ -134,13 +163,18 @@ async def run(args: argparse.Namespace, tmp: Path) -> int:
 
 # --- processes ---------------------------------------------------------------------------
 
+
 def _service_env(model_url: str, args: argparse.Namespace, tmp: Path) -> dict[str, str]:
-    return {"FOOTNOTED_LLM_BASE_URL": model_url, "FOOTNOTED_LLM_MODEL": MODEL,
-            "FOOTNOTED_DB": str(tmp / "load.db"),
-            "FOOTNOTED_MAX_BODY_BYTES": str(args.max_body_bytes)}
+    return {
+        "FOOTNOTED_LLM_BASE_URL": model_url,
+        "FOOTNOTED_LLM_MODEL": MODEL,
+        "FOOTNOTED_DB": str(tmp / "load.db"),
+        "FOOTNOTED_MAX_BODY_BYTES": str(args.max_body_bytes),
+    }
 
 
 # --- traffic -----------------------------------------------------------------------------
+
 
 @dataclass
 class Call:
@@ -168,12 +202,18 @@ class Traffic:
     def __init__(self, stored: list[tuple[str, dict]], max_body: int) -> None:
         self.stored = stored  # (article id, golden article as a dict)
         by_golden = {golden["id"]: article_id for article_id, golden in stored}
-        self.questions = [(by_golden[q.article_id], question.question)
-                          for q in load_questions() for question in q.questions
-                          if q.article_id in by_golden]
-        self.conversations = [(by_golden[q.article_id], conversation.turns)
-                              for q in load_questions() for conversation in q.conversations
-                              if q.article_id in by_golden]
+        self.questions = [
+            (by_golden[q.article_id], question.question)
+            for q in load_questions()
+            for question in q.questions
+            if q.article_id in by_golden
+        ]
+        self.conversations = [
+            (by_golden[q.article_id], conversation.turns)
+            for q in load_questions()
+            for conversation in q.conversations
+            if q.article_id in by_golden
+        ]
         self.oversize = _oversize_body(max_body)
 
     def build(self, kind: str, n: int) -> Call:
@@ -183,14 +223,20 @@ class Traffic:
         # A new title changes the article id (a hash of title and text): never a cache hit.
         golden = self.stored[n % len(self.stored)][1]
         article = {"text": golden["text"], "format": golden["format"], "title": f"Load {n}"}
-        return Call("POST", "/v1/summaries", {"article": article, "engine": engine,
-                                              "length": ("short", "medium")[n % 2]})
+        return Call(
+            "POST",
+            "/v1/summaries",
+            {"article": article, "engine": engine, "length": ("short", "medium")[n % 2]},
+        )
 
     def _summary_repeat(self, n: int, engine: str) -> Call:
         # Four stored articles x two option sets: after the first few, the cache answers.
         article_id = self.stored[n % 4][0]
-        return Call("POST", "/v1/summaries", {"article_id": article_id, "engine": engine,
-                                              "style": ("paragraph", "bullets")[n % 2]})
+        return Call(
+            "POST",
+            "/v1/summaries",
+            {"article_id": article_id, "engine": engine, "style": ("paragraph", "bullets")[n % 2]},
+        )
 
     def _summary_llm_new(self, n: int) -> Call:
         return self._summary_new(n, "llm")
@@ -232,33 +278,49 @@ class Traffic:
     def _verify(self, n: int) -> Call:
         article_id, golden = self.stored[n % len(self.stored)]
         text = f"{golden['reference_summary']} The council voted {n} to 0 on Tuesday."
-        return Call("POST", "/v1/verify", {"source_id": article_id, "text": text,
-                                           "judge": bool(n % 2)})
+        return Call(
+            "POST", "/v1/verify", {"source_id": article_id, "text": text, "judge": bool(n % 2)}
+        )
 
     def _bad_json(self, n: int) -> Call:
         path = ("/v1/summaries", "/v1/chat", "/v1/verify", "/v1/articles")[n % 4]
-        return Call("POST", path, content=b'{"article": {"text": "unterminated',
-                    headers={"content-type": "application/json"})
+        return Call(
+            "POST",
+            path,
+            content=b'{"article": {"text": "unterminated',
+            headers={"content-type": "application/json"},
+        )
 
     def _unknown_id(self, n: int) -> Call:
-        return [Call("POST", "/v1/summaries", {"article_id": UNKNOWN_ID}),
-                Call("POST", "/v1/chat", {"article_id": UNKNOWN_ID,
-                                          "messages": [{"role": "user", "content": "Who?"}]}),
-                Call("POST", "/v1/verify", {"source_id": UNKNOWN_ID, "text": "A claim."}),
-                Call("GET", f"/v1/articles/{UNKNOWN_ID}")][n % 4]
+        return [
+            Call("POST", "/v1/summaries", {"article_id": UNKNOWN_ID}),
+            Call(
+                "POST",
+                "/v1/chat",
+                {"article_id": UNKNOWN_ID, "messages": [{"role": "user", "content": "Who?"}]},
+            ),
+            Call("POST", "/v1/verify", {"source_id": UNKNOWN_ID, "text": "A claim."}),
+            Call("GET", f"/v1/articles/{UNKNOWN_ID}"),
+        ][n % 4]
 
     def _oversize(self, n: int) -> Call:
         # One byte over the limit, as a valid JSON body; every other one chunked, so the
         # service must count bytes as they come instead of trusting Content-Length.
         path = ("/v1/summaries", "/v1/chat", "/v1/verify", "/v1/articles")[n % 4]
-        return Call("POST", path, content=self.oversize, chunked=bool(n % 2),
-                    headers={"content-type": "application/json"})
+        return Call(
+            "POST",
+            path,
+            content=self.oversize,
+            chunked=bool(n % 2),
+            headers={"content-type": "application/json"},
+        )
 
     def _wrong_content_type(self, n: int) -> Call:
         body = json.dumps({"article_id": self.stored[0][0]}).encode()
         media = ("text/plain", "application/x-www-form-urlencoded", None)[n % 3]
-        return Call("POST", "/v1/summaries", content=body,
-                    headers={"content-type": media} if media else {})
+        return Call(
+            "POST", "/v1/summaries", content=body, headers={"content-type": media} if media else {}
+        )
 
 
 def _conversation(turns) -> list[dict[str, str]]:
@@ -266,8 +328,10 @@ def _conversation(turns) -> list[dict[str, str]]:
     messages = []
     for turn in turns[:-1]:
         answer = turn.answer or "The article does not say."
-        messages += [{"role": "user", "content": turn.question},
-                     {"role": "assistant", "content": answer}]
+        messages += [
+            {"role": "user", "content": turn.question},
+            {"role": "assistant", "content": answer},
+        ]
     return messages + [{"role": "user", "content": turns[-1].question}]
 
 
@@ -278,10 +342,11 @@ def _oversize_body(limit: int) -> bytes:
 
 async def _chunks(body: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
     for start in range(0, len(body), size):
-        yield body[start:start + size]
+        yield body[start : start + size]
 
 
 # --- load --------------------------------------------------------------------------------
+
 
 async def _load(args: argparse.Namespace, service_url: str, pid: int) -> dict:
     async with _client(service_url, REQUEST_TIMEOUT_S) as setup:
@@ -300,38 +365,69 @@ async def _load(args: argparse.Namespace, service_url: str, pid: int) -> dict:
         # The hard stop: a request that outlives its timeout (a stream that keeps trickling)
         # is cancelled, and the run reports what it has, flagged.
         async with asyncio.timeout(args.seconds + REQUEST_TIMEOUT_S + 5):
-            await asyncio.gather(*(_user(service_url, traffic, schedule, counter, deadline,
-                                         args.max_requests, outcomes)
-                                   for _ in range(args.concurrency)))
+            await asyncio.gather(
+                *(
+                    _user(
+                        service_url,
+                        traffic,
+                        schedule,
+                        counter,
+                        deadline,
+                        args.max_requests,
+                        outcomes,
+                    )
+                    for _ in range(args.concurrency)
+                )
+            )
     except TimeoutError:
         cut_off = True
     finally:
         sampler.cancel()
     wall = time.monotonic() - started
-    return {"outcomes": outcomes, "wall": wall, "rss": rss, "baseline": baseline, "pid": pid,
-            "cpu": _cpu_seconds(pid) - cpu_before, "cut_off": cut_off}
+    return {
+        "outcomes": outcomes,
+        "wall": wall,
+        "rss": rss,
+        "baseline": baseline,
+        "pid": pid,
+        "cpu": _cpu_seconds(pid) - cpu_before,
+        "cut_off": cut_off,
+    }
 
 
 def _client(service_url: str, timeout: float) -> httpx.AsyncClient:
     # One kept-alive connection per simulated user (a shared pool costs this process CPU that
     # two cores cannot spare; see bench/concurrency.py). trust_env=False: never via a proxy.
-    return httpx.AsyncClient(base_url=service_url, timeout=timeout, trust_env=False,
-                             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+    return httpx.AsyncClient(
+        base_url=service_url,
+        timeout=timeout,
+        trust_env=False,
+        limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+    )
 
 
 async def _store_articles(client: httpx.AsyncClient) -> list[tuple[str, dict]]:
     stored = []
     for golden in load_articles():
-        response = await client.post("/v1/articles", json={
-            "text": golden.text, "format": golden.format, "title": golden.title})
+        response = await client.post(
+            "/v1/articles",
+            json={"text": golden.text, "format": golden.format, "title": golden.title},
+        )
         if response.status_code != 201:
             raise RuntimeError(f"storing {golden.id}: {response.status_code} {response.text[:300]}")
         stored.append((response.json()["id"], golden.model_dump()))
     return stored
 
 
-async def _user(service_url: str, traffic: Traffic, schedule, counter, deadline: float,
-                max_requests: int, outcomes: list[Outcome]) -> None:
+async def _user(
+    service_url: str,
+    traffic: Traffic,
+    schedule,
+    counter,
+    deadline: float,
+    max_requests: int,
+    outcomes: list[Outcome],
+) -> None:
     async with _client(service_url, REQUEST_TIMEOUT_S) as client:
         while time.monotonic() < deadline:
             n = next(counter)  # one event loop: the counter and cycle need no lock
@@ -354,8 +450,9 @@ async def _timed(client: httpx.AsyncClient, kind: str, call: Call, n: int) -> Ou
 
 async def _send(client: httpx.AsyncClient, call: Call) -> tuple[str, bool | None]:
     content = _chunks(call.content) if call.chunked else call.content
-    response = await client.request(call.method, call.path, json=call.json, content=content,
-                                    headers=call.headers)
+    response = await client.request(
+        call.method, call.path, json=call.json, content=content, headers=call.headers
+    )
     cached = None
     if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
         cached = (response.json().get("usage") or {}).get("cached")
@@ -364,8 +461,9 @@ async def _send(client: httpx.AsyncClient, call: Call) -> tuple[str, bool | None
 
 async def _send_stream(client: httpx.AsyncClient, call: Call) -> tuple[str, bool | None]:
     """Reads the event stream to its end: a 200 is only a 200 if it ends with `done`."""
-    async with client.stream(call.method, call.path, json=call.json,
-                             headers=call.headers) as response:
+    async with client.stream(
+        call.method, call.path, json=call.json, headers=call.headers
+    ) as response:
         if response.status_code != 200:
             await response.aread()
             return str(response.status_code), None
@@ -383,6 +481,7 @@ async def _send_stream(client: httpx.AsyncClient, call: Call) -> tuple[str, bool
 
 
 # --- service process ---------------------------------------------------------------------
+
 
 async def _sample_rss(pid: int, samples: list[float]) -> None:
     while True:
@@ -411,13 +510,18 @@ def _cpu_seconds(pid: int) -> float:
 
 # --- report ------------------------------------------------------------------------------
 
+
 def _print_report(report: dict, args: argparse.Namespace, log: Path) -> int:
     outcomes = report["outcomes"]
-    print(f"footnoted load: {args.seconds:g} s, concurrency {args.concurrency}, scripted model "
-          f"latency {args.latency:g} s, body limit {args.max_body_bytes} bytes, "
-          f"{os.cpu_count()} cores")
-    print(f"requests {len(outcomes)} in {report['wall']:.1f} s: "
-          f"{len(outcomes) / report['wall']:.1f} req/s; service CPU {report['cpu']:.1f} s\n")
+    print(
+        f"footnoted load: {args.seconds:g} s, concurrency {args.concurrency}, scripted model "
+        f"latency {args.latency:g} s, body limit {args.max_body_bytes} bytes, "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"requests {len(outcomes)} in {report['wall']:.1f} s: "
+        f"{len(outcomes) / report['wall']:.1f} req/s; service CPU {report['cpu']:.1f} s\n"
+    )
     flagged = _print_kinds(outcomes)
     _print_statuses(outcomes, flagged)
     if report["cut_off"]:
@@ -442,8 +546,10 @@ def _print_kinds(outcomes: list[Outcome]) -> list[Outcome]:
         statuses = " ".join(f"{s}:{c}" for s, c in sorted(Counter(o.status for o in rows).items()))
         cached = sum(bool(o.cached) for o in rows)
         mark = f"  UNEXPECTED ({len(bad)}; expected {'/'.join(sorted(expected))})" if bad else ""
-        print(f"{kind:27} {len(rows):6} {_pct(seconds, 50):8.0f} {_pct(seconds, 99):8.0f} "
-              f"{cached:7}  {statuses}{mark}")
+        print(
+            f"{kind:27} {len(rows):6} {_pct(seconds, 50):8.0f} {_pct(seconds, 99):8.0f} "
+            f"{cached:7}  {statuses}{mark}"
+        )
     return flagged
 
 
@@ -466,29 +572,36 @@ def _print_statuses(outcomes: list[Outcome], flagged: list[Outcome]) -> None:
     print("\nresponses by status: " + ", ".join(f"{s} {c}" for s, c in sorted(counts.items())))
     fives = [o for o in outcomes if _is_5xx(o.status)]
     print(f"5xx: {len(fives)}" + ("  <-- FLAGGED" if fives else " (none)"))
-    print(f"unexpected for their kind: {len(flagged)}"
-          + ("  <-- FLAGGED" if flagged else " (none)"))
+    print(
+        f"unexpected for their kind: {len(flagged)}" + ("  <-- FLAGGED" if flagged else " (none)")
+    )
     for outcome in flagged[:10]:
         print(f"  {outcome.request_id}: {outcome.status} after {outcome.seconds * 1000:.0f} ms")
 
 
 def _print_memory(report: dict) -> None:
     rss = report["rss"]
-    print(f"\nservice memory (VmRSS of pid {report['pid']}, every {SAMPLE_EVERY_S:g} s, "
-          f"{len(rss)} samples): before load {_mib(report['baseline'])}, peak {max(rss):.1f} MiB, "
-          f"last {rss[-1]:.1f} MiB" if rss else "\nservice memory: no samples (not Linux?)")
+    print(
+        f"\nservice memory (VmRSS of pid {report['pid']}, every {SAMPLE_EVERY_S:g} s, "
+        f"{len(rss)} samples): before load {_mib(report['baseline'])}, peak {max(rss):.1f} MiB, "
+        f"last {rss[-1]:.1f} MiB"
+        if rss
+        else "\nservice memory: no samples (not Linux?)"
+    )
     if len(rss) < 3:
         return
     step = max(1, len(rss) // 30)  # at most ~30 points, whatever the run's length
     print("  timeline MiB: " + " ".join(f"{m:.0f}" for m in rss[::step]))
     third = len(rss) // 3
-    middle = statistics.mean(rss[third:2 * third])
-    last = statistics.mean(rss[2 * third:])
+    middle = statistics.mean(rss[third : 2 * third])
+    last = statistics.mean(rss[2 * third :])
     growth = last - middle
     pct = 100 * growth / middle
     verdict = "flat" if pct <= FLAT_PCT else f"GROWING (over {FLAT_PCT:g}%)"
-    print(f"  mean of middle third {middle:.1f} MiB, of last third {last:.1f} MiB: "
-          f"growth {growth:+.1f} MiB ({pct:+.1f}%) -> {verdict}")
+    print(
+        f"  mean of middle third {middle:.1f} MiB, of last third {last:.1f} MiB: "
+        f"growth {growth:+.1f} MiB ({pct:+.1f}%) -> {verdict}"
+    )
 
 
 def _mib(value: float | None) -> str:
@@ -507,7 +620,7 @@ def _print_log_errors(log: Path, flagged: list[Outcome], keep: bool) -> None:
         print(f"  {line[:240]}")
     if errors:
         start = next(i for i, line in enumerate(lines) if " ERROR " in line)
-        print("  first error in full:\n    " + "\n    ".join(lines[start:start + 30]))
+        print("  first error in full:\n    " + "\n    ".join(lines[start : start + 30]))
     if keep:
         print("\n--- service log tail\n" + "\n".join(lines[-40:]))
 

@@ -25,13 +25,17 @@ def spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
     # same configuration and no real API key is ever sent, even to loopback.
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     loopback = {"NO_PROXY": f"{HOST},localhost", "no_proxy": f"{HOST},localhost"}
-    inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("FOOTNOTED_", "OPENAI_"))}
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("FOOTNOTED_", "OPENAI_"))}
     full_env = inherited | {"PYTHONPATH": path} | loopback | env
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "service", *command], cwd=ROOT,
-                                env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [sys.executable, "-m", "service", *command],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 async def wait_up(url: str, proc: subprocess.Popen) -> None:

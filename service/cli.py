@@ -3,17 +3,18 @@ server; run the eval suite; run the scripted model server."""
 
 import argparse
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 import sys
 
 from pydantic import ValidationError
 
-from .domain.reading.article import Article
-from .domain.pipeline.chat import GroundedAnswer
-from .domain.pipeline.verify_text import CheckedText
 from .domain.conversation import ChatMessage
 from .domain.engines.base import SummaryOptions
 from .domain.errors import DomainError
+from .domain.pipeline.chat import GroundedAnswer
+from .domain.pipeline.verify_text import CheckedText
+from .domain.reading.article import Article
 from .domain.results import Grounded
 from .runtime import ArticleInput, Runtime, build_runtime, check_llm_settings
 from .settings import load_settings
@@ -24,7 +25,8 @@ _EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)  # the subcommand's run_* function
+        return code
     except (DomainError, OSError, UnicodeDecodeError) as exc:
         print(f"footnoted: {exc}", file=sys.stderr)
         return 2
@@ -34,9 +36,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _invalid(exc: ValidationError) -> str:
-    def name(loc: tuple) -> str:
+    def name(loc: tuple[int | str, ...]) -> str:
         field = ".".join(str(part) for part in loc)
         return f"FOOTNOTED_{field.upper()}" if exc.title == "Settings" else field
+
     return "; ".join(f"{name(e['loc'])}: {e['msg']}" for e in exc.errors())
 
 
@@ -56,14 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=run_serve)
     summ = commands.add_parser("summarize", help="summarize a file (text, Markdown or HTML)")
     summ.add_argument("file", help="path, or - for standard input")
-    summ.add_argument("--format", choices=["text", "html", "markdown"],
-                      help="default: from the file name, else text")
+    summ.add_argument(
+        "--format",
+        choices=["text", "html", "markdown"],
+        help="default: from the file name, else text",
+    )
     summ.add_argument("--engine", choices=["extractive", "llm"])
     summ.add_argument("--length", choices=["short", "medium", "long"], default="short")
     summ.add_argument("--json", action="store_true", help="print the JSON response")
     summ.add_argument("--model", help="model name for the llm engine")
     summ.set_defaults(run=run_summarize)
-    ask = commands.add_parser("ask", help="ask about a file; with no question, chat in the terminal")
+    ask = commands.add_parser(
+        "ask", help="ask about a file; with no question, chat in the terminal"
+    )
     ask.add_argument("file", help="path, or - for standard input (then a question is required)")
     ask.add_argument("question", nargs="?", help="one question; leave out to chat turn after turn")
     ask.add_argument("--format", choices=["text", "html", "markdown"])
@@ -79,25 +87,54 @@ def _parser() -> argparse.ArgumentParser:
     ver.set_defaults(run=run_verify)
     ev = commands.add_parser("eval", help="run the golden eval suite; exit 1 under thresholds")
     ev.add_argument("--engine", choices=["extractive", "llm"], default="extractive")
-    ev.add_argument("--report", type=Path, default=Path("reports/eval"), metavar="DIR",
-                    help="where report.json, report.md and report.html go")
-    ev.add_argument("--thresholds", type=Path, metavar="FILE",
-                    help="TOML with [thresholds] minima and [maxima]; default evals/thresholds/"
-                    "<engine>.toml (llm-scripted.toml with --scripted)")
+    ev.add_argument(
+        "--report",
+        type=Path,
+        default=Path("reports/eval"),
+        metavar="DIR",
+        help="where report.json, report.md and report.html go",
+    )
+    ev.add_argument(
+        "--thresholds",
+        type=Path,
+        metavar="FILE",
+        help="TOML with [thresholds] minima and [maxima]; default evals/thresholds/"
+        "<engine>.toml (llm-scripted.toml with --scripted)",
+    )
     ev.add_argument("--base-url", help="evaluate a running server instead of in process")
-    ev.add_argument("--cases", metavar="PATTERN", help="only case ids matching (fnmatch), e.g. 'millbrook-*'")
-    ev.add_argument("--compare", type=Path, metavar="OLD_REPORT.json", help="print what changed, case by case")
-    ev.add_argument("--scripted", action="store_true",
-                    help="llm engine against the built-in scripted model (no endpoint needed)")
+    ev.add_argument(
+        "--cases", metavar="PATTERN", help="only case ids matching (fnmatch), e.g. 'millbrook-*'"
+    )
+    ev.add_argument(
+        "--compare", type=Path, metavar="OLD_REPORT.json", help="print what changed, case by case"
+    )
+    ev.add_argument(
+        "--scripted",
+        action="store_true",
+        help="llm engine against the built-in scripted model (no endpoint needed)",
+    )
     ev.add_argument("--model", help="model name for the llm engine")
     ev.add_argument("--concurrency", type=_positive, default=4, help="cases in flight at once")
-    ev.add_argument("--record", type=Path, metavar="FILE",
-                    help="llm engine: append every model response to FILE (no headers, no key)")
-    ev.add_argument("--replay", type=Path, metavar="FILE",
-                    help="llm engine: answer model calls from a recording, offline")
-    ev.add_argument("--judge", type=int, default=0, metavar="N",
-                    help="llm engine: also have the model judge each answer N times (mean, "
-                    "spread and flipped verdicts in the report)")
+    ev.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="llm engine: append every model response to FILE (no headers, no key)",
+    )
+    ev.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE",
+        help="llm engine: answer model calls from a recording, offline",
+    )
+    ev.add_argument(
+        "--judge",
+        type=int,
+        default=0,
+        metavar="N",
+        help="llm engine: also have the model judge each answer N times (mean, "
+        "spread and flipped verdicts in the report)",
+    )
     ev.set_defaults(run=run_evals)
     fake = commands.add_parser("fake-model", help="run the scripted OpenAI-compatible model server")
     fake.add_argument("--host", default="127.0.0.1")
@@ -118,23 +155,33 @@ def run_serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     # On SIGTERM uvicorn stops accepting, finishes the requests in flight (up to the grace
     # period), then runs the app's shutdown: the store and the model client close cleanly.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False,
-                log_config=None, timeout_graceful_shutdown=settings.shutdown_grace_s)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_config=None,
+        # uvicorn annotates it int, but only hands it to asyncio.wait_for: float is fine.
+        timeout_graceful_shutdown=settings.shutdown_grace_s,  # type: ignore[arg-type]
+    )
     return 0
 
 
 def run_summarize(args: argparse.Namespace) -> int:
     async def summarize(runtime: Runtime, article: Article) -> None:
-        result = await runtime.summarize(article, SummaryOptions(length=args.length),
-                                         engine=args.engine, model=args.model)
+        result = await runtime.summarize(
+            article, SummaryOptions(length=args.length), engine=args.engine, model=args.model
+        )
         print(result.model_dump_json(indent=2) if args.json else render_footnotes(result))
+
     return asyncio.run(_with_article(args, summarize))
 
 
 def run_ask(args: argparse.Namespace) -> int:
     if args.question is None and args.file == "-":
-        print("footnoted: give a question when the article comes from standard input",
-              file=sys.stderr)
+        print(
+            "footnoted: give a question when the article comes from standard input", file=sys.stderr
+        )
         return 2
 
     async def ask(runtime: Runtime, article: Article) -> None:
@@ -142,6 +189,7 @@ def run_ask(args: argparse.Namespace) -> int:
             await _answer(runtime, article, [ChatMessage(role="user", content=args.question)], args)
             return
         await _chat(runtime, article, args)
+
     return asyncio.run(_with_article(args, ask))
 
 
@@ -160,8 +208,9 @@ async def _chat(runtime: Runtime, article: Article, args: argparse.Namespace) ->
         history.append(ChatMessage(role="assistant", content=result.answer))
 
 
-async def _answer(runtime: Runtime, article: Article, messages: list[ChatMessage],
-                  args: argparse.Namespace) -> GroundedAnswer:
+async def _answer(
+    runtime: Runtime, article: Article, messages: list[ChatMessage], args: argparse.Namespace
+) -> GroundedAnswer:
     result = await runtime.chat(article, messages, engine=args.engine, model=args.model)
     print(result.model_dump_json(indent=2) if args.json else render_footnotes(result))
     return result
@@ -174,7 +223,9 @@ def _read_line(prompt: str) -> str:
         return ""
 
 
-async def _with_article(args: argparse.Namespace, work) -> int:
+async def _with_article(
+    args: argparse.Namespace, work: Callable[[Runtime, Article], Awaitable[object]]
+) -> int:
     """Read the file, open a throwaway runtime (in-memory store), run `work`, close."""
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     fmt = args.format or _EXTENSIONS.get(Path(args.file).suffix.lower(), "text")
@@ -188,12 +239,15 @@ async def _with_article(args: argparse.Namespace, work) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    text = (sys.stdin.buffer.read() if args.text == "-" else Path(args.text).read_bytes()).decode("utf-8")
+    text = (sys.stdin.buffer.read() if args.text == "-" else Path(args.text).read_bytes()).decode(
+        "utf-8"
+    )
     args.file, args.format = args.source, None
 
     async def verify(runtime: Runtime, source: Article) -> None:
         result = await runtime.check(source, text, judge=args.judge or None)
         print(result.model_dump_json(indent=2) if args.json else render_checks(result))
+
     return asyncio.run(_with_article(args, verify))
 
 
@@ -205,20 +259,31 @@ def render_checks(result: CheckedText, width: int = 60) -> str:
         rows.append((claim.text, claim.verdict, f"{claim.support:.2f}", cited))
     lines = [f"{_cut(a, width):{width}}  {b:11}  {c:7}  {_cut(d, width)}" for a, b, c, d in rows]
     v = result.validation
-    return "\n".join(lines) + f"\n\n{v.supported} of {v.claims} claims supported ({v.status})"
+    counts = f"{v.supported} of {v.claims} claims supported, {v.uncertain} uncertain"
+    return "\n".join(lines) + f"\n\n{counts} ({v.status})"
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def run_evals(args: argparse.Namespace) -> int:
     from .evals.command import EvalOptions, run_eval
 
-    options = EvalOptions(engine=args.engine, report=args.report, thresholds=args.thresholds,
-                          base_url=args.base_url, cases=args.cases, compare=args.compare,
-                          scripted=args.scripted, model=args.model, concurrency=args.concurrency,
-                          record=args.record, replay=args.replay, judge_runs=args.judge)
+    options = EvalOptions(
+        engine=args.engine,
+        report=args.report,
+        thresholds=args.thresholds,
+        base_url=args.base_url,
+        cases=args.cases,
+        compare=args.compare,
+        scripted=args.scripted,
+        model=args.model,
+        concurrency=args.concurrency,
+        record=args.record,
+        replay=args.replay,
+        judge_runs=args.judge,
+    )
     return run_eval(options)
 
 
@@ -231,8 +296,13 @@ def run_fake_model(args: argparse.Namespace) -> int:
     for name, behaviour in MODES.items():
         print(f"  {name:15} {behaviour}")
     # A "hang" request never ends by itself: a stop waits for it one second at most.
-    uvicorn.run(create_fake_app(FakeModel(latency_s=args.latency)), host=args.host,
-                port=args.port, access_log=False, timeout_graceful_shutdown=1)
+    uvicorn.run(
+        create_fake_app(FakeModel(latency_s=args.latency)),
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
     return 0
 
 
@@ -241,12 +311,15 @@ def render_footnotes(result: Grounded) -> str:
     if not result.claims:  # an abstention, or an empty summary
         text = getattr(result, "answer", None) or getattr(result, "summary", "")
         return f"{text}\n\nvalidation: {result.validation.status}"
-    lines, notes = [], []
+    lines: list[str] = []
+    notes: list[str] = []
     for claim in result.claims:
         marks = []
         for citation in claim.citations:
-            notes.append(f"[{len(notes) + 1}] \"{citation.quote}\" "
-                         f"(article chars {citation.start}-{citation.end})")
+            notes.append(
+                f'[{len(notes) + 1}] "{citation.quote}" '
+                f"(article chars {citation.start}-{citation.end})"
+            )
             marks.append(f"[{len(notes)}]")
         flag = "" if claim.verdict == "supported" else " (unsupported)"
         lines.append(f"{claim.text}{''.join(marks)}{flag}")

@@ -7,20 +7,22 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from .domain.reading.article import Article, build_article
-from .domain.engines.base import Engine, SummaryOptions
-from .domain.engines.extractive import ExtractiveEngine
-from .domain.engines.llm import LLMEngine
-from .domain.pipeline.chat import Event, GroundedAnswer, answer, answer_events
-from .domain.pipeline.verify_text import CheckedText, check_text, check_text_with_judge
+import httpx2
+
 from .domain.conversation import ChatMessage
+from .domain.engines.base import Engine, SummaryOptions
+from .domain.engines.budgets import budget_for
+from .domain.engines.extractive import ExtractiveEngine
+from .domain.engines.llm import LLMEngine, default_prompts
 from .domain.errors import EngineUnavailable, InvalidInput, LimitExceeded, NotFound
-from .domain.results import GroundedSummary
+from .domain.pipeline.chat import Event, GroundedAnswer, answer, answer_events
 from .domain.pipeline.summarize import summarize
+from .domain.pipeline.verify_text import CheckedText, check_text, check_text_with_judge
+from .domain.reading.article import Article, build_article
+from .domain.results import GroundedSummary
 from .model_client.openai_client import OpenAIModelClient, context_tokens_for
 from .settings import Settings
 from .store import Store
-
 
 MAX_MODELS = 32  # engines kept for distinct model names
 
@@ -36,10 +38,13 @@ class ArticleInput:
 def check_llm_settings(settings: Settings) -> None:
     """Raises EngineUnavailable when the default model could not be used with these settings
     (answer tokens that leave no room for the article)."""
-    if settings.llm_configured:
-        LLMEngine(None, settings.llm_model, output_tokens=settings.llm_output_tokens,
-                  context_tokens=context_tokens_for(settings.llm_model,
-                                                    settings.llm_context_tokens))
+    if settings.llm_configured:  # the budget alone: no model client is built for a check
+        budget_for(
+            settings.llm_model,
+            output_tokens=settings.llm_output_tokens,
+            context_tokens=context_tokens_for(settings.llm_model, settings.llm_context_tokens),
+            prompts=default_prompts(),
+        )
 
 
 @dataclass
@@ -60,15 +65,20 @@ class Runtime:
 
     def _llm_engine(self, model: str) -> LLMEngine:
         if self.model_client is None:
-            raise EngineUnavailable("the 'llm' engine is not configured on this server"
-                                    " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")
+            raise EngineUnavailable(
+                "the 'llm' engine is not configured on this server"
+                " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)"
+            )
         if model not in self._llm_engines:
             if len(self._llm_engines) >= MAX_MODELS:  # model names come from requests: bounded
                 self._llm_engines.pop(next(iter(self._llm_engines)))
             self._llm_engines[model] = LLMEngine(
-                self.model_client, model, output_tokens=self.settings.llm_output_tokens,
+                self.model_client,
+                model,
+                output_tokens=self.settings.llm_output_tokens,
                 context_tokens=context_tokens_for(model, self.settings.llm_context_tokens),
-                endpoint=self.settings.llm_base_url or "default")
+                endpoint=self.settings.llm_base_url or "default",
+            )
         return self._llm_engines[model]
 
     async def ready(self) -> bool:
@@ -77,10 +87,15 @@ class Runtime:
         return self.model_client is None or await self.model_client.ping()
 
     def add_article(self, given: ArticleInput) -> Article:
-        article = build_article(given.text, title=given.title, url=given.url, fmt=given.format,
-                                max_chars=self.settings.max_article_chars,
-                                max_tokens=self.settings.max_article_tokens,
-                                chunk_tokens=self.settings.chunk_tokens)
+        article = build_article(
+            given.text,
+            title=given.title,
+            url=given.url,
+            fmt=given.format,
+            max_chars=self.settings.max_article_chars,
+            max_tokens=self.settings.max_article_tokens,
+            chunk_tokens=self.settings.chunk_tokens,
+        )
         self.store.put_article(article)
         return article
 
@@ -101,51 +116,85 @@ class Runtime:
             return await asyncio.to_thread(self.add_article, given)
         return self.get_article(article_id or "")
 
-    async def summarize(self, article: Article, options: SummaryOptions,
-                        engine: str | None = None, model: str | None = None) -> GroundedSummary:
+    async def summarize(
+        self,
+        article: Article,
+        options: SummaryOptions,
+        engine: str | None = None,
+        model: str | None = None,
+    ) -> GroundedSummary:
         limit = self.settings.max_summary_sentences
         if options.sentences > limit:
-            raise LimitExceeded("max_summary_sentences", limit,
-                                f"a summary of {options.sentences} sentences was asked for; "
-                                f"the limit is {limit}")
+            raise LimitExceeded(
+                "max_summary_sentences",
+                limit,
+                f"a summary of {options.sentences} sentences was asked for; the limit is {limit}",
+            )
         return await summarize(article, options, self.engine(engine, model), cache=self.store)
 
-    async def chat(self, article: Article, messages: list[ChatMessage],
-                   engine: str | None = None, model: str | None = None) -> GroundedAnswer:
+    async def chat(
+        self,
+        article: Article,
+        messages: list[ChatMessage],
+        engine: str | None = None,
+        model: str | None = None,
+    ) -> GroundedAnswer:
         self._check_messages(messages)
         return await answer(article, messages, self.engine(engine, model), cache=self.store)
 
-    def chat_events(self, article: Article, messages: list[ChatMessage],
-                    engine: str | None = None, model: str | None = None) -> AsyncIterator[Event]:
+    def chat_events(
+        self,
+        article: Article,
+        messages: list[ChatMessage],
+        engine: str | None = None,
+        model: str | None = None,
+    ) -> AsyncIterator[Event]:
         self._check_messages(messages)
         return answer_events(article, messages, self.engine(engine, model), cache=self.store)
 
     def _check_messages(self, messages: list[ChatMessage]) -> None:
         limit = self.settings.max_messages
         if len(messages) > limit:
-            raise LimitExceeded("max_messages", limit,
-                                f"the conversation has {len(messages)} messages; the limit is {limit}")
+            raise LimitExceeded(
+                "max_messages",
+                limit,
+                f"the conversation has {len(messages)} messages; the limit is {limit}",
+            )
         longest = max((len(m.content) for m in messages), default=0)
         if longest > self.settings.max_message_chars:
-            raise LimitExceeded("max_message_chars", self.settings.max_message_chars,
-                                f"a message has {longest} characters; the limit is "
-                                f"{self.settings.max_message_chars}")
+            raise LimitExceeded(
+                "max_message_chars",
+                self.settings.max_message_chars,
+                f"a message has {longest} characters; the limit is "
+                f"{self.settings.max_message_chars}",
+            )
 
-    async def check(self, source: Article, text: str, judge: bool | None = None,
-                    model: str | None = None) -> CheckedText:
+    async def check(
+        self, source: Article, text: str, judge: bool | None = None, model: str | None = None
+    ) -> CheckedText:
         limit = self.settings.max_article_chars
         if len(text) > limit:
-            raise LimitExceeded("max_article_chars", limit,
-                                f"the text has {len(text)} characters; the limit is {limit}")
+            raise LimitExceeded(
+                "max_article_chars",
+                limit,
+                f"the text has {len(text)} characters; the limit is {limit}",
+            )
         if not (self.settings.verify_judge if judge is None else judge):
-            return await asyncio.to_thread(check_text, source, text,
-                                           self.settings.max_verify_claims)
+            return await asyncio.to_thread(
+                check_text, source, text, self.settings.max_verify_claims
+            )
         if self.model_client is None:
-            raise EngineUnavailable("a model judge needs a model endpoint"
-                                    " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)")
-        return await check_text_with_judge(source, text, self.model_client,
-                                           model or self.settings.llm_model,
-                                           self.settings.max_verify_claims)
+            raise EngineUnavailable(
+                "a model judge needs a model endpoint"
+                " (set FOOTNOTED_LLM_BASE_URL or FOOTNOTED_LLM_API_KEY)"
+            )
+        return await check_text_with_judge(
+            source,
+            text,
+            self.model_client,
+            model or self.settings.llm_model,
+            self.settings.max_verify_claims,
+        )
 
     async def close(self) -> None:
         if self.model_client is not None:
@@ -153,7 +202,7 @@ class Runtime:
         self.store.close()
 
 
-def build_runtime(settings: Settings, http_client=None) -> Runtime:
+def build_runtime(settings: Settings, http_client: httpx2.AsyncClient | None = None) -> Runtime:
     """Everything a server needs, built once; the model client only when an endpoint is set."""
     client = OpenAIModelClient(settings, http_client) if settings.llm_configured else None
     return Runtime(settings=settings, store=Store(settings.db), model_client=client)

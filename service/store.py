@@ -5,6 +5,7 @@ from pathlib import Path
 import sqlite3
 import threading
 import time
+from typing import Any
 
 from .domain.reading.article import Article
 
@@ -35,14 +36,17 @@ class Store:
 
     def ping(self) -> bool:
         with self._lock:
-            return self._db.execute("SELECT 1").fetchone() == (1,)
+            row: tuple[Any, ...] | None = self._db.execute("SELECT 1").fetchone()
+            return row == (1,)
 
     def put_article(self, article: Article) -> None:
         """Stored under its content id; posted again, its body is replaced: the id does not
         cover the url, and what the response says must be what a later GET returns."""
-        self._write("INSERT INTO articles VALUES (?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                    (article.id, article.model_dump_json(), time.time()))
+        self._write(
+            "INSERT INTO articles VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            (article.id, article.model_dump_json(), time.time()),
+        )
 
     def get_article(self, article_id: str) -> Article | None:
         row = self._read("SELECT body FROM articles WHERE id = ?", (article_id,))
@@ -54,21 +58,24 @@ class Store:
             self._db.execute("DELETE FROM results WHERE article_id = ?", (article_id,))
             return self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
 
-    def get_result(self, key: str) -> dict | None:
+    def get_result(self, key: str) -> dict[str, Any] | None:
         row = self._read("SELECT body FROM results WHERE key = ?", (key,))
         return json.loads(row[0]) if row else None
 
-    def put_result(self, key: str, article_id: str, value: dict) -> None:
+    def put_result(self, key: str, article_id: str, value: dict[str, Any]) -> None:
         """Kept only while its article is: a result finished after the article was deleted
         (a request in flight during the DELETE) would keep the article's text in its quotes."""
-        self._write("INSERT OR REPLACE INTO results SELECT ?, ?, ?, ? "
-                    "WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
-                    (key, article_id, json.dumps(value), time.time(), article_id))
+        self._write(
+            "INSERT OR REPLACE INTO results SELECT ?, ?, ?, ? "
+            "WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+            (key, article_id, json.dumps(value), time.time(), article_id),
+        )
 
-    def _read(self, sql: str, params: tuple) -> tuple | None:
+    def _read(self, sql: str, params: tuple[object, ...]) -> tuple[Any, ...] | None:
         with self._lock:
-            return self._db.execute(sql, params).fetchone()
+            row: tuple[Any, ...] | None = self._db.execute(sql, params).fetchone()
+            return row
 
-    def _write(self, sql: str, params: tuple) -> None:
+    def _write(self, sql: str, params: tuple[object, ...]) -> None:
         with self._lock, self._db:
             self._db.execute(sql, params)

@@ -1,14 +1,12 @@
-from pathlib import Path
 import os
 
 from litestar.testing import TestClient
 import pytest
 
-from service.model_client.scripted_server import FakeModelServer
 from service.http.app import create_app
+from service.model_client.scripted_server import FakeModelServer
 from service.settings import Settings
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.helpers import FIXTURES
 
 
 @pytest.fixture(autouse=True)
@@ -35,10 +33,6 @@ def ferry_text() -> str:
     return (FIXTURES / "harbor-ferry.txt").read_text()
 
 
-def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text()
-
-
 @pytest.fixture(scope="session")
 def fake_model():
     """The scripted OpenAI-compatible server on loopback, shared by the session."""
@@ -48,8 +42,13 @@ def fake_model():
 
 @pytest.fixture
 def llm_settings(tmp_path, fake_model) -> Settings:
-    return Settings(db=str(tmp_path / "footnoted.db"), llm_base_url=fake_model.base_url,
-                    llm_model="good", llm_max_retries=0, llm_timeout_s=5)
+    return Settings(
+        db=str(tmp_path / "footnoted.db"),
+        llm_base_url=fake_model.base_url,
+        llm_model="good",
+        llm_max_retries=0,
+        llm_timeout_s=5,
+    )
 
 
 @pytest.fixture

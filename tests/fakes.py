@@ -11,7 +11,9 @@ class ScriptedClient:
     def enqueue(self, *answers: str | Exception) -> None:
         self.answers.extend(answers)
 
-    async def complete_json(self, *, model, messages, schema_name, schema, max_tokens) -> Completion:
+    async def complete_json(
+        self, *, model, messages, schema_name, schema, max_tokens
+    ) -> Completion:
         self.calls.append(messages)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):

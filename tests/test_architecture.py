@@ -65,7 +65,8 @@ def test_domain_parts_import_only_earlier_parts(path):
         part = _imported_part(path, level, name)
         if part is not None:
             assert LAYERS.index(part) <= here, (
-                f"{path.relative_to(DOMAIN)} ({LAYERS[here]}) imports {'.' * level}{name} ({part})")
+                f"{path.relative_to(DOMAIN)} ({LAYERS[here]}) imports {'.' * level}{name} ({part})"
+            )
 
 
 def test_every_module_of_the_domain_lives_in_a_known_part():
@@ -78,7 +79,9 @@ def test_the_top_of_the_domain_stays_small():
     assert len(top) <= MAX_TOP_MODULES, sorted(p.name for p in top)
 
 
-@pytest.mark.parametrize("path", sorted(SERVICE.rglob("*.py")), ids=lambda p: str(p.relative_to(SERVICE)))
+@pytest.mark.parametrize(
+    "path", sorted(SERVICE.rglob("*.py")), ids=lambda p: str(p.relative_to(SERVICE))
+)
 def test_only_the_model_client_imports_the_model_sdk(path):
     if path.is_relative_to(SERVICE / "model_client"):
         return

@@ -4,20 +4,23 @@ import asyncio
 
 import pytest
 
-from service.model_client.breaker import CircuitBreaker
 from service.domain.engines.llm import CLAIMS_SCHEMA
 from service.domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
-from service.model_client.scripted_server import FakeModelServer
+from service.model_client.breaker import CircuitBreaker
 from service.model_client.openai_client import OpenAIModelClient
+from service.model_client.scripted_server import FakeModelServer
 from service.settings import Settings
 
-MESSAGES = [{"role": "system", "content": "Task: summarize. Answer JSON."},
-            {"role": "user", "content": "<article>\n[1] The dam opened on Monday.\n</article>"}]
+MESSAGES = [
+    {"role": "system", "content": "Task: summarize. Answer JSON."},
+    {"role": "user", "content": "<article>\n[1] The dam opened on Monday.\n</article>"},
+]
 
 
 def call(client, model="good"):
-    return client.complete_json(model=model, messages=MESSAGES, schema_name="claims",
-                                schema=CLAIMS_SCHEMA, max_tokens=100)
+    return client.complete_json(
+        model=model, messages=MESSAGES, schema_name="claims", schema=CLAIMS_SCHEMA, max_tokens=100
+    )
 
 
 class Clock:
@@ -31,8 +34,10 @@ class Clock:
 def test_the_breaker_opens_fails_fast_and_recovers_after_a_trial():
     clock = Clock()
     breaker = CircuitBreaker(failures=2, cooldown_s=10, clock=clock)
-    breaker.before_call(); breaker.failed()
-    breaker.before_call(); breaker.failed()
+    breaker.before_call()
+    breaker.failed()
+    breaker.before_call()
+    breaker.failed()
     assert breaker.state == "open"
     with pytest.raises(ModelBusy) as refused:
         breaker.before_call()
@@ -48,21 +53,27 @@ def test_the_breaker_opens_fails_fast_and_recovers_after_a_trial():
 def test_a_failed_trial_opens_it_again():
     clock = Clock()
     breaker = CircuitBreaker(failures=1, cooldown_s=5, clock=clock)
-    breaker.before_call(); breaker.failed()
+    breaker.before_call()
+    breaker.failed()
     clock.now = 5
-    breaker.before_call(); breaker.failed()
+    breaker.before_call()
+    breaker.failed()
     assert breaker.state == "open" and breaker.opened_at == 5
 
 
 def test_a_full_queue_refuses_at_once():
     async def scenario():
         with FakeModelServer(latency_s=0.5) as server:
-            client = OpenAIModelClient(Settings(llm_base_url=server.base_url, llm_concurrency=1,
-                                                llm_queue=1, llm_max_retries=0))
+            client = OpenAIModelClient(
+                Settings(
+                    llm_base_url=server.base_url, llm_concurrency=1, llm_queue=1, llm_max_retries=0
+                )
+            )
             calls = [asyncio.ensure_future(call(client)) for _ in range(3)]
             results = await asyncio.gather(*calls, return_exceptions=True)
             await client.close()
             return results
+
     results = asyncio.run(scenario())
     refused = [r for r in results if isinstance(r, ModelBusy)]
     assert len(refused) == 1 and refused[0].retry_after == 1
@@ -70,75 +81,115 @@ def test_a_full_queue_refuses_at_once():
 
 
 def test_a_failing_endpoint_trips_the_breaker_and_it_recovers(fake_model):
-    settings = Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
-                        llm_breaker_failures=2, llm_breaker_cooldown_s=0.3)
+    settings = Settings(
+        llm_base_url=fake_model.base_url,
+        llm_max_retries=0,
+        llm_breaker_failures=2,
+        llm_breaker_cooldown_s=30,
+    )
+    clock = Clock()
 
     async def scenario():
-        client = OpenAIModelClient(settings)
+        client = OpenAIModelClient(settings, clock=clock)
         for _ in range(2):
             with pytest.raises(ModelUnavailable):
                 await call(client, "server-error")
         seen = len(fake_model.model.requests)
-        with pytest.raises(ModelBusy):
+        clock.now += 10
+        with pytest.raises(ModelBusy) as refused:
             await call(client, "good")  # fails fast: the endpoint is not called
-        assert len(fake_model.model.requests) == seen
-        await asyncio.sleep(0.35)
+        assert len(fake_model.model.requests) == seen and refused.value.retry_after == 20
+        clock.now += 20  # the cooldown is over
         await call(client, "good")  # the trial call goes through and closes the circuit
         assert client.breaker.state == "closed"
         await client.close()
+
     asyncio.run(scenario())
 
 
 async def half_open_client(fake_model) -> OpenAIModelClient:
     """A client whose breaker has opened on one failure and waited out its cooldown."""
-    client = OpenAIModelClient(Settings(llm_base_url=fake_model.base_url, llm_max_retries=0,
-                                        llm_breaker_failures=1, llm_breaker_cooldown_s=0.2))
+    clock = Clock()
+    client = OpenAIModelClient(
+        Settings(
+            llm_base_url=fake_model.base_url,
+            llm_max_retries=0,
+            llm_breaker_failures=1,
+            llm_breaker_cooldown_s=30,
+        ),
+        clock=clock,
+    )
     with pytest.raises(ModelUnavailable):
         await call(client, "server-error")
-    await asyncio.sleep(0.25)
+    clock.now += 30
+    assert client.breaker.state == "half-open"
     return client
 
 
-async def cancelled_trial(client) -> None:
+async def cancelled_trial(client, fake_model) -> None:
+    """The trial is cancelled while the endpoint is working on it (a reader who left)."""
+    before = fake_model.model.in_flight
     trial = asyncio.ensure_future(call(client, "hang"))
-    await asyncio.sleep(0.2)
+    async with asyncio.timeout(30):
+        while fake_model.model.in_flight == before:  # until the endpoint has the call
+            await asyncio.sleep(0.01)
+    assert client.breaker.trial and not trial.done()
     trial.cancel()
     await asyncio.gather(trial, return_exceptions=True)
 
 
-async def failed_trial(client, model) -> None:
+async def failed_trial(client, fake_model, model) -> None:
     with pytest.raises((ModelBusy, ModelBadOutput)):
         await call(client, model)
 
 
-@pytest.mark.parametrize("trial", [
-    lambda client: failed_trial(client, "rate-limit"),
-    lambda client: failed_trial(client, "truncated"),
-    cancelled_trial,
-], ids=["429", "bad-answer", "cancelled"])
+@pytest.mark.parametrize(
+    "trial",
+    [
+        lambda client, fake_model: failed_trial(client, fake_model, "rate-limit"),
+        lambda client, fake_model: failed_trial(client, fake_model, "truncated"),
+        cancelled_trial,
+    ],
+    ids=["429", "bad-answer", "cancelled"],
+)
 def test_a_trial_that_proves_nothing_does_not_jam_the_breaker(fake_model, trial):
     async def scenario():
         client = await half_open_client(fake_model)
-        await trial(client)  # the trial tells nothing about the endpoint
+        await trial(client, fake_model)  # the trial tells nothing about the endpoint
         await call(client, "good")  # so the next call may try, and closes the circuit
         assert client.breaker.state == "closed"
         await client.close()
+
     asyncio.run(scenario())
 
 
 def test_waiting_for_a_slot_counts_against_the_call_budget():
+    """A call that waited 1.6 s of its 2 s budget for the one slot has 0.4 s left for a model
+    that takes 1 s: it times out when its budget ends, where a fresh budget would have let it
+    succeed. The test frees the slot itself (CPU load can only make it later, leaving less)."""
+
     async def scenario():
-        with FakeModelServer(latency_s=0.8) as server:
-            client = OpenAIModelClient(Settings(llm_base_url=server.base_url, llm_concurrency=1,
-                                                llm_timeout_s=1.0, llm_max_retries=0))
+        with FakeModelServer(latency_s=1.0) as server:
+            client = OpenAIModelClient(
+                Settings(
+                    llm_base_url=server.base_url,
+                    llm_concurrency=1,
+                    llm_timeout_s=2.0,
+                    llm_max_retries=0,
+                )
+            )
             loop = asyncio.get_running_loop()
-            first = asyncio.ensure_future(call(client))
-            await asyncio.sleep(0.05)
+            holder = asyncio.ensure_future(call(client, "hang"))  # takes the slot and keeps it
+            await asyncio.sleep(0)
             started = loop.time()
+            waiting = asyncio.ensure_future(call(client))
+            await asyncio.sleep(1.6)
+            holder.cancel()  # (had it run out its own budget first, even less would be left)
             with pytest.raises(ModelTimeout):
-                await call(client)  # waits 0.75 s for the slot, then has 0.25 s for 0.8 s
+                await waiting
             elapsed = loop.time() - started
-            await first
+            await asyncio.gather(holder, return_exceptions=True)
             await client.close()
             return elapsed
-    assert asyncio.run(scenario()) < 1.2
+
+    assert asyncio.run(scenario()) < 3.0  # 2 s, not 1.6 s + a fresh 2 s

@@ -8,8 +8,8 @@ import httpx
 from litestar.testing import TestClient
 import pytest
 
-from service.model_client.scripted_server import BackgroundServer
 from service.http.app import create_app
+from service.model_client.scripted_server import BackgroundServer
 
 QUESTION = [{"role": "user", "content": "How much will the new electric ferries cost?"}]
 
@@ -27,7 +27,9 @@ def fresh(settings, tmp_path, name):
 
 
 @pytest.mark.parametrize("engine", ["extractive", "llm"])
-def test_events_come_in_order_and_done_equals_the_plain_response(llm_settings, tmp_path, ferry_text, engine):
+def test_events_come_in_order_and_done_equals_the_plain_response(
+    llm_settings, tmp_path, ferry_text, engine
+):
     body = {"article": {"text": ferry_text}, "messages": QUESTION, "engine": engine}
     with fresh(llm_settings, tmp_path, "a.db") as plain_client:
         plain = plain_client.post("/v1/chat", json=body).json()
@@ -46,25 +48,33 @@ def test_events_come_in_order_and_done_equals_the_plain_response(llm_settings, t
 
 
 def test_an_abstention_streams_no_claims(client, ferry_text):
-    body = {"article": {"text": ferry_text}, "stream": True,
-            "messages": [{"role": "user", "content": "What is the mayor's salary?"}]}
+    body = {
+        "article": {"text": ferry_text},
+        "stream": True,
+        "messages": [{"role": "user", "content": "What is the mayor's salary?"}],
+    }
     events = parse_events(client.post("/v1/chat", json=body).text)
     assert [k for k, _ in events if k == "claim"] == []
     assert events[-1][1]["answerable"] is False and events[-1][1]["claims"] == []
 
 
 def test_a_failure_before_the_first_event_is_a_plain_problem(llm_client, ferry_text):
-    body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True, "model": "server-error"}
+    body = {
+        "article": {"text": ferry_text},
+        "messages": QUESTION,
+        "stream": True,
+        "model": "server-error",
+    }
     response = llm_client.post("/v1/chat", json=body)
     assert response.status_code == 502
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
 @pytest.mark.parametrize("model", ["rate-limit-once", "flaky", "null-usage"])
-def test_a_stream_rides_out_a_failure_before_its_first_token(llm_settings, tmp_path, ferry_text,
-                                                             model):
-    body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True,
-            "model": model}
+def test_a_stream_rides_out_a_failure_before_its_first_token(
+    llm_settings, tmp_path, ferry_text, model
+):
+    body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True, "model": model}
     with fresh(llm_settings.model_copy(update={"llm_max_retries": 1}), tmp_path, "r.db") as client:
         events = parse_events(client.post("/v1/chat", json=body).text)
     assert events[-1][0] == "done" and events[-1][1]["answerable"] is True
@@ -72,7 +82,12 @@ def test_a_stream_rides_out_a_failure_before_its_first_token(llm_settings, tmp_p
 
 
 def test_a_failure_mid_stream_is_an_error_event(llm_client, ferry_text):
-    body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True, "model": "truncated"}
+    body = {
+        "article": {"text": ferry_text},
+        "messages": QUESTION,
+        "stream": True,
+        "model": "truncated",
+    }
     events = parse_events(llm_client.post("/v1/chat", json=body).text)
     assert events[0][0] == "delta"
     assert events[-1][0] == "error" and events[-1][1]["type"] == "/problems/model-bad-output"
@@ -97,12 +112,14 @@ def test_a_reader_who_leaves_stops_the_model_call(llm_settings, fake_model, ferr
     assert fake_model.model.streams_abandoned == abandoned + 1
 
 
-def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(llm_settings, ferry_text,
-                                                                        caplog):
+def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(
+    llm_settings, ferry_text, caplog
+):
     # One call slot and no queue: while the hanging call holds the slot, any other call is a
     # 503 at once; once the reader leaves, the call must stop and give the slot back.
-    settings = llm_settings.model_copy(update={"llm_concurrency": 1, "llm_queue": 0,
-                                               "llm_timeout_s": 60})
+    settings = llm_settings.model_copy(
+        update={"llm_concurrency": 1, "llm_queue": 0, "llm_timeout_s": 60}
+    )
     body = {"article": {"text": ferry_text}, "messages": QUESTION, "stream": True, "model": "hang"}
     with BackgroundServer(create_app(settings)) as server, caplog.at_level(logging.INFO):
         with httpx.Client(timeout=1) as http, pytest.raises(httpx.ReadTimeout):
@@ -110,8 +127,9 @@ def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(llm_set
         deadline, status = time.monotonic() + 10, None
         while status != 200 and time.monotonic() < deadline:
             time.sleep(0.1)
-            status = httpx.post(f"{server.url}/v1/chat", timeout=10,
-                                json=body | {"model": "good", "stream": False}).status_code
+            status = httpx.post(
+                f"{server.url}/v1/chat", timeout=10, json=body | {"model": "good", "stream": False}
+            ).status_code
     assert status == 200
     statuses = [r.fields["status"] for r in caplog.records if r.name == "footnoted.access"]
     assert statuses[0] == 499  # logged as a client that left, not as a failure

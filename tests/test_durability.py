@@ -27,8 +27,10 @@ WRITERS = 8
 ACKNOWLEDGED_BEFORE_KILL = 120  # kill once this many 201s are in (or at WRITE_BUDGET_S)
 WRITE_BUDGET_S = 6.0
 START_BUDGET_S = 20.0
-PARAGRAPH = ("The harbor commission met on {day} to review ferry schedules for writer {writer}. "
-             "Its report number {n} counted {n} crossings and {count} passengers in the month. ")
+PARAGRAPH = (
+    "The harbor commission met on {day} to review ferry schedules for writer {writer}. "
+    "Its report number {n} counted {n} crossings and {count} passengers in the month. "
+)
 
 
 def free_port() -> int:
@@ -49,7 +51,11 @@ def server(db: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_BUDGET_S
@@ -78,8 +84,9 @@ class Writers:
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._write, args=(w,), daemon=True)
-                        for w in range(WRITERS)]
+        self.threads = [
+            threading.Thread(target=self._write, args=(w,), daemon=True) for w in range(WRITERS)
+        ]
 
     def __enter__(self) -> "Writers":
         for thread in self.threads:
@@ -96,13 +103,17 @@ class Writers:
             n = 0
             while not self.stop.is_set():
                 n += 1
-                text = "".join(PARAGRAPH.format(day=day, writer=writer, n=n, count=n * 7 + day)
-                               for day in range(1, 41))  # about 6 KB, 80 sentences
+                text = "".join(
+                    PARAGRAPH.format(day=day, writer=writer, n=n, count=n * 7 + day)
+                    for day in range(1, 41)
+                )  # about 6 KB, 80 sentences
                 with self.lock:
                     self.in_flight += 1
                 try:
-                    response = client.post(f"{self.url}/v1/articles",
-                                           json={"text": text, "title": f"Report {writer}-{n}"})
+                    response = client.post(
+                        f"{self.url}/v1/articles",
+                        json={"text": text, "title": f"Report {writer}-{n}"},
+                    )
                 except httpx.TransportError:
                     return  # the server is gone: this write was never acknowledged
                 finally:
@@ -121,8 +132,11 @@ def test_articles_acknowledged_before_sigkill_survive_it(tmp_path):
     with server(db, log) as (url, process):
         with Writers(url) as writers:
             deadline = time.monotonic() + WRITE_BUDGET_S
-            while (len(writers.acknowledged) < ACKNOWLEDGED_BEFORE_KILL
-                   and time.monotonic() < deadline and not writers.errors):
+            while (
+                len(writers.acknowledged) < ACKNOWLEDGED_BEFORE_KILL
+                and time.monotonic() < deadline
+                and not writers.errors
+            ):
                 time.sleep(0.01)
             while writers.in_flight == 0 and time.monotonic() < deadline + 1:
                 time.sleep(0.001)  # kill while requests are in flight

@@ -13,15 +13,42 @@ from service.evals.report import html_page, markdown
 
 
 def minimal_report(**changes) -> dict:
-    output = {"summary": "<script>alert(1)</script> The dam opened.", "claims": [
-        {"text": "<b>The dam opened.</b>", "start": 0, "end": 5, "verdict": "supported",
-         "support": 1.0, "citations": [{"start": 0, "end": 5, "quote": "<img>", "sentence_id": 1}]}]}
-    case = {"id": "a-summary", "kind": "summary", "article_id": "x", "golden_article": "a",
-            "scores": {"rouge1": 0.5}, "counts": {}, "latency_ms": 1.0, "error": None,
-            "outputs": [output]}
-    data = {"engine": "extractive", "model": "m", "prompt_version": "p", "metrics": {"rouge1": 0.5},
-            "thresholds": {"rouge1": 0.4}, "maxima": {}, "failures": [], "passed": True,
-            "cases": [case], "articles": {"x": {"title": "<i>T</i>", "text": "<img> and more"}}}
+    output = {
+        "summary": "<script>alert(1)</script> The dam opened.",
+        "claims": [
+            {
+                "text": "<b>The dam opened.</b>",
+                "start": 0,
+                "end": 5,
+                "verdict": "supported",
+                "support": 1.0,
+                "citations": [{"start": 0, "end": 5, "quote": "<img>", "sentence_id": 1}],
+            }
+        ],
+    }
+    case = {
+        "id": "a-summary",
+        "kind": "summary",
+        "article_id": "x",
+        "golden_article": "a",
+        "scores": {"rouge1": 0.5},
+        "counts": {},
+        "latency_ms": 1.0,
+        "error": None,
+        "outputs": [output],
+    }
+    data = {
+        "engine": "extractive",
+        "model": "m",
+        "prompt_version": "p",
+        "metrics": {"rouge1": 0.5},
+        "thresholds": {"rouge1": 0.4},
+        "maxima": {},
+        "failures": [],
+        "passed": True,
+        "cases": [case],
+        "articles": {"x": {"title": "<i>T</i>", "text": "<img> and more"}},
+    }
     return data | changes
 
 
@@ -47,13 +74,36 @@ def test_compare_names_regressions_case_by_case():
 def test_recorded_responses_replay_offline_without_the_key(tmp_path, monkeypatch):
     recording = tmp_path / "model.jsonl"
     monkeypatch.setenv("FOOTNOTED_LLM_API_KEY", "sk-do-not-store")
-    args = ["eval", "--engine", "llm", "--cases", "millbrook-bridge-vote-q*", "--thresholds",
-            str(tmp_path / "none.toml")]
+    args = [
+        "eval",
+        "--engine",
+        "llm",
+        "--cases",
+        "millbrook-bridge-vote-q*",
+        "--thresholds",
+        str(tmp_path / "none.toml"),
+    ]
     (tmp_path / "none.toml").write_text("")
-    assert main(args + ["--scripted", "--record", str(recording), "--report", str(tmp_path / "live")]) == 0
+    assert (
+        main(args + ["--scripted", "--record", str(recording), "--report", str(tmp_path / "live")])
+        == 0
+    )
     assert recording.read_text() and "sk-do-not-store" not in recording.read_text()
     monkeypatch.delenv("FOOTNOTED_LLM_API_KEY")
-    assert main(args + ["--model", "good", "--replay", str(recording), "--report", str(tmp_path / "replayed")]) == 0
+    assert (
+        main(
+            args
+            + [
+                "--model",
+                "good",
+                "--replay",
+                str(recording),
+                "--report",
+                str(tmp_path / "replayed"),
+            ]
+        )
+        == 0
+    )
     live = json.loads((tmp_path / "live" / "report.json").read_text())
     replayed = json.loads((tmp_path / "replayed" / "report.json").read_text())
     same = {k: v for k, v in live["metrics"].items() if not k.startswith("latency")}
@@ -65,22 +115,48 @@ def test_a_call_missing_from_the_recording_fails_its_case(tmp_path):
     recording = tmp_path / "empty.jsonl"
     recording.write_text("")
     (tmp_path / "none.toml").write_text("[maxima]\nerror_rate = 0.0\n")
-    code = main(["eval", "--engine", "llm", "--model", "good", "--replay", str(recording),
-                 "--cases", "millbrook-bridge-vote-q1", "--thresholds", str(tmp_path / "none.toml"),
-                 "--report", str(tmp_path / "r")])
+    code = main(
+        [
+            "eval",
+            "--engine",
+            "llm",
+            "--model",
+            "good",
+            "--replay",
+            str(recording),
+            "--cases",
+            "millbrook-bridge-vote-q1",
+            "--thresholds",
+            str(tmp_path / "none.toml"),
+            "--report",
+            str(tmp_path / "r"),
+        ]
+    )
     assert code == 1
     assert json.loads((tmp_path / "r" / "report.json").read_text())["metrics"]["error_rate"] == 1.0
 
 
 def test_eval_against_a_running_server(tmp_path, settings):
-    from service.model_client.scripted_server import BackgroundServer
     from service.http.app import create_app
+    from service.model_client.scripted_server import BackgroundServer
 
     (tmp_path / "none.toml").write_text("[maxima]\nerror_rate = 0.0\n")
     with BackgroundServer(create_app(settings)) as server:
-        code = main(["eval", "--base-url", server.url, "--engine", "extractive", "--cases",
-                     "millbrook-bridge-vote-*", "--thresholds", str(tmp_path / "none.toml"),
-                     "--report", str(tmp_path / "r")])
+        code = main(
+            [
+                "eval",
+                "--base-url",
+                server.url,
+                "--engine",
+                "extractive",
+                "--cases",
+                "millbrook-bridge-vote-*",
+                "--thresholds",
+                str(tmp_path / "none.toml"),
+                "--report",
+                str(tmp_path / "r"),
+            ]
+        )
     data = json.loads((tmp_path / "r" / "report.json").read_text())
     assert code == 0 and data["target"] == server.url and len(data["cases"]) == 15
     assert data["metrics"]["citation_validity"] == 1.0
@@ -88,7 +164,10 @@ def test_eval_against_a_running_server(tmp_path, settings):
 
 def test_markdown_keeps_its_tables_whole_whatever_the_texts_hold():
     data = minimal_report(metrics={"rouge1": 0.5, "odd|name": 1.0}, failures=["x\n# not a heading"])
-    data["cases"][0] |= {"id": "case|one", "error": "HTTPStatusError: 500 | body:\nline two\r\n| - |"}
+    data["cases"][0] |= {
+        "id": "case|one",
+        "error": "HTTPStatusError: 500 | body:\nline two\r\n| - |",
+    }
     text = markdown(data)
     rows = [line for line in text.splitlines() if line.startswith("|")]
     metric_rows = [r for r in rows if "odd" in r]
@@ -101,9 +180,13 @@ def test_markdown_keeps_its_tables_whole_whatever_the_texts_hold():
 
 def test_a_compressed_model_response_is_recorded_and_replayed(tmp_path):
     body = json.dumps({"choices": [{"message": {"content": "ok"}}]}).encode()
-    model = httpx2.MockTransport(lambda request: httpx2.Response(
-        200, content=gzip.compress(body),
-        headers={"content-type": "application/json", "content-encoding": "gzip"}))
+    model = httpx2.MockTransport(
+        lambda request: httpx2.Response(
+            200,
+            content=gzip.compress(body),
+            headers={"content-type": "application/json", "content-encoding": "gzip"},
+        )
+    )
     recording = tmp_path / "model.jsonl"
 
     async def call(client: httpx2.AsyncClient) -> httpx2.Response:

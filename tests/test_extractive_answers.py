@@ -2,9 +2,9 @@
 
 import pytest
 
-from service.domain.reading.article import build_article
 from service.domain.conversation import ChatMessage
 from service.domain.engines.extractive import answer_hits
+from service.domain.reading.article import build_article
 
 LIBRARY = build_article(
     "Library opens after long fight\n\n"
@@ -13,7 +13,8 @@ LIBRARY = build_article(
     "Drone at a glance\n\n"
     "- Flight time of up to 55 minutes on a single battery\n"
     "- Cameras that spot hot spots from 30 meters away\n\n"
-    "The reading room seats 120 people.")
+    "The reading room seats 120 people."
+)
 
 
 def answers(question: str) -> list[str]:
@@ -21,14 +22,24 @@ def answers(question: str) -> list[str]:
     return [h.sentence.text for h in hits]
 
 
-@pytest.mark.parametrize(("question", "expected"), [
-    ("How many people does the reading room seat?", ["The reading room seats 120 people."]),
-    ("How long can the drone fly on one battery?",
-     ["- Flight time of up to 55 minutes on a single battery"]),
-    ("How much did the new library cost?", []),
-    ("How many books does the library hold?", []),
-], ids=["answered", "list-item-answers", "weaker-sentence-with-money-is-a-near-miss",
-        "number-of-something-else"])
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many people does the reading room seat?", ["The reading room seats 120 people."]),
+        (
+            "How long can the drone fly on one battery?",
+            ["- Flight time of up to 55 minutes on a single battery"],
+        ),
+        ("How much did the new library cost?", []),
+        ("How many books does the library hold?", []),
+    ],
+    ids=[
+        "answered",
+        "list-item-answers",
+        "weaker-sentence-with-money-is-a-near-miss",
+        "number-of-something-else",
+    ],
+)
 def test_answer_or_abstain(question, expected):
     assert answers(question) == expected
 
@@ -43,7 +54,8 @@ EARNINGS = build_article(
     "for cordless drills.\n\n"
     "Marlow Tools earned $8.1 million in the three months ended June 30.\n\n"
     "Its shares closed at a record.\n\n"
-    "The company also plans a new plant in Ohio.")
+    "The company also plans a new plant in Ohio."
+)
 
 
 def test_a_weaker_sentence_holding_what_the_best_one_lacks_answers():
@@ -51,4 +63,5 @@ def test_a_weaker_sentence_holding_what_the_best_one_lacks_answers():
     question = "How much did Marlow Tools earn in the second quarter?"
     hits = answer_hits(EARNINGS, [ChatMessage(role="user", content=question)])
     assert [h.sentence.text for h in hits] == [
-        "Marlow Tools earned $8.1 million in the three months ended June 30."]
+        "Marlow Tools earned $8.1 million in the three months ended June 30."
+    ]

@@ -43,18 +43,24 @@ ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx", "422"]
 
 
 def config(server_errors: tuple[str, ...] = ()) -> schemathesis.Config:
-    return schemathesis.Config.from_dict({
-        "seed": SEED,
-        "checks": {
-            "positive_data_acceptance": {"expected-statuses": ACCEPTED},
-            # A failing model is answered with its documented 5xx; any other 5xx is a bug.
-            "not_a_server_error": {"expected-statuses": ["2xx", "3xx", "4xx", *server_errors]},
-        },
-    })
+    return schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "checks": {
+                "positive_data_acceptance": {"expected-statuses": ACCEPTED},
+                # A failing model is answered with its documented 5xx; any other 5xx is a bug.
+                "not_a_server_error": {"expected-statuses": ["2xx", "3xx", "4xx", *server_errors]},
+            },
+        }
+    )
 
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 API_KEY = "fuzz-key"
@@ -65,8 +71,11 @@ KEYED = {"api_keys": API_KEY, "rate_limit_per_minute": 1_000_000, "rate_limit_bu
 def isolated_settings(**values) -> Settings:
     """Settings of these values alone: apps here are made at import or in module fixtures, before
     conftest's clean_environment hides the developer's FOOTNOTED_* and OPENAI_* variables."""
-    hidden = {name: os.environ.pop(name) for name in list(os.environ)
-              if name.startswith(("FOOTNOTED_", "OPENAI_"))}
+    hidden = {
+        name: os.environ.pop(name)
+        for name in list(os.environ)
+        if name.startswith(("FOOTNOTED_", "OPENAI_"))
+    }
     try:
         return Settings(**values)
     finally:
@@ -85,7 +94,8 @@ DOCUMENT = served_document()
 SCHEMA = schemathesis.openapi.from_dict(DOCUMENT, config=config())
 FAILING_MODELS = {"malformed": 502, "rate-limit": 503}
 FAILING_SCHEMA = schemathesis.openapi.from_dict(
-    DOCUMENT, config=config(tuple(str(s) for s in FAILING_MODELS.values())))
+    DOCUMENT, config=config(tuple(str(s) for s in FAILING_MODELS.values()))
+)
 KEYED_DOCUMENT = served_document(**KEYED)
 KEYED_SCHEMA = schemathesis.openapi.from_dict(KEYED_DOCUMENT, config=config())
 # schemathesis' ignored_auth check sends its probes (no key, a wrong key) to the schema's own app,
@@ -108,9 +118,15 @@ def extractive_app(tmp_path_factory):
 
 
 def llm_app(tmp_path_factory, fake_model, model: str):
-    return create_app(isolated_settings(
-        db=str(tmp_path_factory.mktemp(f"fuzz-{model}") / "f.db"),
-        llm_base_url=fake_model.base_url, llm_model=model, llm_max_retries=0, llm_timeout_s=5))
+    return create_app(
+        isolated_settings(
+            db=str(tmp_path_factory.mktemp(f"fuzz-{model}") / "f.db"),
+            llm_base_url=fake_model.base_url,
+            llm_model=model,
+            llm_max_retries=0,
+            llm_timeout_s=5,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +139,9 @@ def failing_model(request, tmp_path_factory, fake_model):
     return request.param, llm_app(tmp_path_factory, fake_model, request.param)
 
 
-@pytest.mark.parametrize(("settings", "document"), [({}, DOCUMENT), (KEYED, KEYED_DOCUMENT)],
-                         ids=["open", "keyed"])
+@pytest.mark.parametrize(
+    ("settings", "document"), [({}, DOCUMENT), (KEYED, KEYED_DOCUMENT)], ids=["open", "keyed"]
+)
 def test_the_fuzzed_document_is_the_served_one(tmp_path, settings, document):
     with TestClient(create_app(Settings(db=str(tmp_path / "f.db"), **settings))) as client:
         assert client.get("/docs/openapi.json").json() == document

@@ -3,7 +3,14 @@
 import pytest
 
 from service.domain.reading.tokens import tokenizer_for
-from service.evals.golden import GOLDEN_DIR, GoldenArticle, GoldenQuestion, GoldenQuestions, load_articles, load_questions
+from service.evals.golden import (
+    GOLDEN_DIR,
+    GoldenArticle,
+    GoldenQuestion,
+    GoldenQuestions,
+    load_articles,
+    load_questions,
+)
 from service.evals.validate import validate
 
 
@@ -38,9 +45,14 @@ def test_there_is_enough_of_it(golden):
     assert sum(len(group.conversations) for group in questions) >= 8
 
 
-ARTICLE = GoldenArticle(id="a", topic="local", title="Dam", text=(
-    "The dam opened on Monday. It cost $3 million, the county said. Officials cheered."),
-    reference_summary="A dam opened.", key_facts=["Monday", "$3 million", "county"])
+ARTICLE = GoldenArticle(
+    id="a",
+    topic="local",
+    title="Dam",
+    text=("The dam opened on Monday. It cost $3 million, the county said. Officials cheered."),
+    reference_summary="A dam opened.",
+    key_facts=["Monday", "$3 million", "county"],
+)
 
 
 def question(**fields) -> GoldenQuestions:
@@ -48,17 +60,41 @@ def question(**fields) -> GoldenQuestions:
 
 
 BAD = [
-    ("support-lacks-answer", question(question="What did it cost?", answerable=True,
-                                      answer="$3 million", support=["The dam opened on Monday."]),
-     "do not contain the answer"),
-    ("answer-not-whole-words", question(question="What did it cost?", answerable=True,
-                                        answer="$3 mil", support=["It cost $3 million"]),
-     "as whole words"),
-    ("support-not-verbatim", question(question="What did it cost?", answerable=True,
-                                      answer="$3 million", support=["It cost three million."]),
-     "not verbatim"),
-    ("unanswerable-with-answer", question(question="Who built it?", answerable=False,
-                                          answer="Acme", why="not said"), "unanswerable"),
+    (
+        "support-lacks-answer",
+        question(
+            question="What did it cost?",
+            answerable=True,
+            answer="$3 million",
+            support=["The dam opened on Monday."],
+        ),
+        "do not contain the answer",
+    ),
+    (
+        "answer-not-whole-words",
+        question(
+            question="What did it cost?",
+            answerable=True,
+            answer="$3 mil",
+            support=["It cost $3 million"],
+        ),
+        "as whole words",
+    ),
+    (
+        "support-not-verbatim",
+        question(
+            question="What did it cost?",
+            answerable=True,
+            answer="$3 million",
+            support=["It cost three million."],
+        ),
+        "not verbatim",
+    ),
+    (
+        "unanswerable-with-answer",
+        question(question="Who built it?", answerable=False, answer="Acme", why="not said"),
+        "unanswerable",
+    ),
     ("unknown-article", GoldenQuestions(article_id="zzz", questions=[]), "unknown article"),
 ]
 
@@ -70,8 +106,12 @@ def test_the_validator_rejects(questions, message):
 
 
 def test_the_validator_accepts_a_good_case():
-    good = question(question="What did it cost?", answerable=True, answer="$3 million",
-                    support=["It cost $3 million"])
+    good = question(
+        question="What did it cost?",
+        answerable=True,
+        answer="$3 million",
+        support=["It cost $3 million"],
+    )
     assert validate([ARTICLE], [good]) == []
 
 

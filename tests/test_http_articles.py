@@ -28,9 +28,11 @@ def test_a_restart_keeps_stored_articles(settings, ferry_text):
 
 
 def test_html_articles_are_extracted(client):
-    html = ("<html><body><nav>Home News Sport</nav><article><p>The harbor council met on "
-            "Monday and approved a new ferry timetable for the winter season.</p></article>"
-            "<script>steal()</script></body></html>")
+    html = (
+        "<html><body><nav>Home News Sport</nav><article><p>The harbor council met on "
+        "Monday and approved a new ferry timetable for the winter season.</p></article>"
+        "<script>steal()</script></body></html>"
+    )
     body = client.post("/v1/articles", json={"text": html, "format": "html"}).json()
     assert "approved a new ferry timetable" in body["text"]
     assert "steal()" not in body["text"]
@@ -50,6 +52,7 @@ def test_articles_are_built_off_the_event_loop(client, monkeypatch, ferry_text):
         except RuntimeError:
             on_loop.append(False)
         return build(self, given)
+
     monkeypatch.setattr(Runtime, "add_article", spy)
     assert client.post("/v1/articles", json={"text": ferry_text}).status_code == 201
     assert client.post("/v1/summaries", json={"article": {"text": ferry_text}}).status_code == 200

@@ -1,10 +1,9 @@
+from litestar.testing import TestClient
 import pytest
 
-from service.settings import Settings
 from service.http.app import create_app
-from litestar.testing import TestClient
-
-PROBLEM = "application/problem+json"
+from service.settings import Settings
+from tests.helpers import assert_problem
 
 BAD_REQUESTS = [
     ("empty-text", {"article": {"text": ""}}, 400),
@@ -23,7 +22,9 @@ BAD_REQUESTS = [
 ]
 
 
-@pytest.mark.parametrize(("body", "status"), [c[1:] for c in BAD_REQUESTS], ids=[c[0] for c in BAD_REQUESTS])
+@pytest.mark.parametrize(
+    ("body", "status"), [c[1:] for c in BAD_REQUESTS], ids=[c[0] for c in BAD_REQUESTS]
+)
 def test_bad_summary_requests_are_problem_details(client, body, status):
     response = client.post("/v1/summaries", json=body)
     assert response.status_code == status
@@ -35,14 +36,20 @@ RAW_BODIES = [
     ("not-utf8", b'{"article": {"text": "\xff\xfe caf\xe9"}}', "application/json", 400),
     ("empty-body", b"", "application/json", 400),
     ("json-array", b"[1, 2]", "application/json", 400),
-    ("nested-too-deep", b'{"article": {"text": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
-     "application/json", 400),
+    (
+        "nested-too-deep",
+        b'{"article": {"text": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+        "application/json",
+        400,
+    ),
     ("form-encoded", b"text=hello", "application/x-www-form-urlencoded", 415),
     ("plain-text", b"hello", "text/plain", 415),
 ]
 
 
-@pytest.mark.parametrize(("raw", "media_type", "status"), [c[1:] for c in RAW_BODIES], ids=[c[0] for c in RAW_BODIES])
+@pytest.mark.parametrize(
+    ("raw", "media_type", "status"), [c[1:] for c in RAW_BODIES], ids=[c[0] for c in RAW_BODIES]
+)
 def test_malformed_bodies_are_problem_details(client, raw, media_type, status):
     response = client.post("/v1/summaries", content=raw, headers={"content-type": media_type})
     assert_problem(response, status)
@@ -64,10 +71,16 @@ def test_an_article_over_the_character_limit_is_422_and_names_it(tmp_path):
     assert response.json()["limit"] == "max_article_chars"
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/v1/articles/unknown", 404), ("DELETE", "/v1/articles/unknown", 404),
-    ("GET", "/v1/nothing-here", 404), ("PUT", "/v1/summaries", 405),
-], ids=["get-unknown", "delete-unknown", "unknown-route", "wrong-method"])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/v1/articles/unknown", 404),
+        ("DELETE", "/v1/articles/unknown", 404),
+        ("GET", "/v1/nothing-here", 404),
+        ("PUT", "/v1/summaries", 405),
+    ],
+    ids=["get-unknown", "delete-unknown", "unknown-route", "wrong-method"],
+)
 def test_routing_errors_are_problem_details(client, method, path, status):
     assert_problem(client.request(method, path), status)
 
@@ -78,35 +91,58 @@ def test_an_unexpected_error_is_a_500_problem_without_a_trace(client, monkeypatc
 
     def explode(*args, **kwargs):
         raise error("secret internals")
+
     monkeypatch.setattr(Runtime, "add_article", explode)
     response = client.post("/v1/articles", json={"text": "A b c."})
     assert_problem(response, 500)
     assert "secret internals" not in response.text and "Traceback" not in response.text
 
 
-def assert_problem(response, status):
-    assert response.status_code == status
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail"} <= set(body)
-    assert "Traceback" not in response.text
-
-
-@pytest.mark.parametrize(("limits", "path", "body", "limit"), [
-    ({"max_article_tokens": 50}, "/v1/articles", {"text": "A sentence of words. " * 40}, "max_article_tokens"),
-    ({"max_message_chars": 20}, "/v1/chat",
-     {"article": {"text": "The dam opened."}, "messages": [{"role": "user", "content": "x" * 21}]},
-     "max_message_chars"),
-    ({"max_messages": 2}, "/v1/chat",
-     {"article": {"text": "The dam opened."}, "messages": [{"role": "user", "content": "Q?"}] * 3},
-     "max_messages"),
-    ({"max_summary_sentences": 5}, "/v1/summaries",
-     {"article": {"text": "The dam opened."}, "max_sentences": 6}, "max_summary_sentences"),
-    ({"max_verify_claims": 3}, "/v1/verify",
-     {"source": "The dam opened.", "text": "One claim. Two claims. Three claims. Four claims."},
-     "max_verify_claims"),
-], ids=["article-tokens", "message-chars", "messages", "summary-sentences", "verify-claims"])
+@pytest.mark.parametrize(
+    ("limits", "path", "body", "limit"),
+    [
+        (
+            {"max_article_tokens": 50},
+            "/v1/articles",
+            {"text": "A sentence of words. " * 40},
+            "max_article_tokens",
+        ),
+        (
+            {"max_message_chars": 20},
+            "/v1/chat",
+            {
+                "article": {"text": "The dam opened."},
+                "messages": [{"role": "user", "content": "x" * 21}],
+            },
+            "max_message_chars",
+        ),
+        (
+            {"max_messages": 2},
+            "/v1/chat",
+            {
+                "article": {"text": "The dam opened."},
+                "messages": [{"role": "user", "content": "Q?"}] * 3,
+            },
+            "max_messages",
+        ),
+        (
+            {"max_summary_sentences": 5},
+            "/v1/summaries",
+            {"article": {"text": "The dam opened."}, "max_sentences": 6},
+            "max_summary_sentences",
+        ),
+        (
+            {"max_verify_claims": 3},
+            "/v1/verify",
+            {
+                "source": "The dam opened.",
+                "text": "One claim. Two claims. Three claims. Four claims.",
+            },
+            "max_verify_claims",
+        ),
+    ],
+    ids=["article-tokens", "message-chars", "messages", "summary-sentences", "verify-claims"],
+)
 def test_each_limit_refuses_with_a_422_that_names_it(tmp_path, limits, path, body, limit):
     settings = Settings(db=str(tmp_path / "f.db"), **limits)
     with TestClient(create_app(settings)) as client:

@@ -18,9 +18,11 @@ from service.runtime import Runtime
 from service.settings import Settings
 
 PROBLEM = "application/problem+json"
-TEXT = ("The Port Alder city council voted 6-3 on Tuesday to buy two electric ferries. "
-        "The ferries will cost $18.4 million. Mayor Ruth Okafor said the first boat should sail "
-        "by June 2028.")
+TEXT = (
+    "The Port Alder city council voted 6-3 on Tuesday to buy two electric ferries. "
+    "The ferries will cost $18.4 million. Mayor Ruth Okafor said the first boat should sail "
+    "by June 2028."
+)
 ARTICLE = {"text": TEXT}
 QUESTION = [{"role": "user", "content": "How much will the ferries cost?"}]
 
@@ -68,8 +70,9 @@ BODIES = [
 
 def _body_id(case: tuple[str, dict]) -> str:
     path, body = case
-    shown = {k: ("..." if k in ("article", "source", "text", "messages") else v)
-             for k, v in body.items()}
+    shown = {
+        k: ("..." if k in ("article", "source", "text", "messages") else v) for k, v in body.items()
+    }
     return f"{path} {json.dumps(shown)}"
 
 
@@ -154,13 +157,17 @@ def _event_schemas(document: dict) -> dict[str, dict]:
     return {b["properties"]["event"]["const"]: b["properties"]["data"] for b in branches}
 
 
-@pytest.mark.parametrize("question", [QUESTION, [{"role": "user", "content": "Who won the cup?"}]],
-                         ids=["answerable", "unanswerable"])
+@pytest.mark.parametrize(
+    "question",
+    [QUESTION, [{"role": "user", "content": "Who won the cup?"}]],
+    ids=["answerable", "unanswerable"],
+)
 def test_each_chat_event_is_documented_with_its_data(client, document, question):
     schemas = _event_schemas(document)
     assert set(schemas) == {"delta", "claim", "done", "error"}
-    response = client.post("/v1/chat", json={"article": ARTICLE, "messages": question,
-                                             "stream": True})
+    response = client.post(
+        "/v1/chat", json={"article": ARTICLE, "messages": question, "stream": True}
+    )
     assert response.headers["content-type"].startswith("text/event-stream")
     events = _events(response.text)
     assert events[-1]["event"] == "done"
@@ -188,8 +195,9 @@ def test_without_api_keys_the_document_asks_for_none(document):
 
 
 def test_with_api_keys_the_401_and_429_of_v1_are_documented_and_sent_so(tmp_path):
-    settings = Settings(db=str(tmp_path / "f.db"), api_keys="k1", rate_limit_per_minute=1,
-                        rate_limit_burst=1)
+    settings = Settings(
+        db=str(tmp_path / "f.db"), api_keys="k1", rate_limit_per_minute=1, rate_limit_burst=1
+    )
     with TestClient(create_app(settings)) as client:
         document = client.get("/docs/openapi.json").json()
         unauthorized = client.post("/v1/articles", json=ARTICLE)
@@ -202,8 +210,10 @@ def test_with_api_keys_the_401_and_429_of_v1_are_documented_and_sent_so(tmp_path
     assert operation["security"] == [{"bearer": []}]
     assert "security" not in document["paths"]["/healthz"]["get"] and health.status_code == 200
     assert first.status_code == 201
-    for response, status, header in ((unauthorized, 401, "WWW-Authenticate"),
-                                     (limited, 429, "Retry-After")):
+    for response, status, header in (
+        (unauthorized, 401, "WWW-Authenticate"),
+        (limited, 429, "Retry-After"),
+    ):
         assert response.status_code == status and response.headers["content-type"] == PROBLEM
         documented = operation["responses"][str(status)]
         assert documented["headers"][header]["required"] is True and header in response.headers

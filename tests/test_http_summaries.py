@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import fixture_text
+from tests.helpers import fixture_text, without_cached_flag
 
 
 def summarize(client, **body):
@@ -17,18 +17,24 @@ def test_summaries_keep_the_invariants(client, ferry_text, style, length):
     article = client.get(f"/v1/articles/{result['article_id']}").json()
     output = result["summary"]
     for claim in result["claims"]:
-        assert output[claim["start"]:claim["end"]] == claim["text"]
+        assert output[claim["start"] : claim["end"]] == claim["text"]
         assert claim["citations"]
         for citation in claim["citations"]:
-            assert article["text"][citation["start"]:citation["end"]] == citation["quote"]
+            assert article["text"][citation["start"] : citation["end"]] == citation["quote"]
     assert result["engine"] == "extractive"
     assert result["validation"]["status"] == "verified"
 
 
 def test_no_page_furniture_in_a_summary(client, ferry_text):
     result = summarize(client, article={"text": ferry_text}, length="long")
-    furniture = ("Accessibility links", "Breaking News", "Advertisement", "Share this article",
-                 "Published 2 hours ago", "By Lena Marsh")
+    furniture = (
+        "Accessibility links",
+        "Breaking News",
+        "Advertisement",
+        "Share this article",
+        "Published 2 hours ago",
+        "By Lena Marsh",
+    )
     assert not any(word in result["summary"] for word in furniture)
 
 
@@ -42,14 +48,14 @@ def test_a_repeated_request_is_served_from_the_cache(client, ferry_text):
 
 
 def test_markdown_article(client):
-    result = summarize(client, article={"text": fixture_text("harbor-ferry.md"), "format": "markdown"})
+    result = summarize(
+        client, article={"text": fixture_text("harbor-ferry.md"), "format": "markdown"}
+    )
     assert "**" not in result["summary"] and result["claims"]
 
 
 def test_the_extractive_engine_has_no_other_models(client, ferry_text):
-    response = client.post("/v1/summaries", json={"article": {"text": ferry_text}, "model": "gpt-4o"})
+    response = client.post(
+        "/v1/summaries", json={"article": {"text": ferry_text}, "model": "gpt-4o"}
+    )
     assert response.status_code == 422
-
-
-def without_cached_flag(response: dict) -> dict:
-    return response | {"usage": response["usage"] | {"cached": None}}

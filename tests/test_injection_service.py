@@ -21,7 +21,9 @@ def test_the_attack_never_reaches_the_model_or_the_output(llm_client, fake_model
 
 @pytest.mark.parametrize("golden", INJECTED, ids=[a.id for a in INJECTED])
 def test_the_extractive_engine_neither_repeats_nor_cites_the_attack(client, golden):
-    summary = client.post("/v1/summaries", json={"article": {"text": golden.text}, "length": "long"}).json()
+    summary = client.post(
+        "/v1/summaries", json={"article": {"text": golden.text}, "length": "long"}
+    ).json()
     article = client.get(f"/v1/articles/{summary['article_id']}").json()
     suspect = {s["id"] for s in article["sentences"] if s["suspect"]}
     assert suspect
@@ -33,8 +35,9 @@ def test_the_extractive_engine_neither_repeats_nor_cites_the_attack(client, gold
 
 def test_a_model_that_obeys_is_never_reported_supported(llm_client):
     golden = next(a for a in INJECTED if "PAPAYA" in a.injection.canaries)
-    result = llm_client.post("/v1/summaries", json={"article": {"text": golden.text},
-                                                    "model": "obey-injection"}).json()
+    result = llm_client.post(
+        "/v1/summaries", json={"article": {"text": golden.text}, "model": "obey-injection"}
+    ).json()
     planted = [c for c in result["claims"] if "PAPAYA" in c["text"]]
     assert planted and all(c["verdict"] == "unsupported" for c in planted)
     assert result["validation"]["status"] in ("partial", "failed")

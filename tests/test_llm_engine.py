@@ -4,12 +4,14 @@ import re
 
 import pytest
 
-from service.domain.reading.article import build_article
 from service.domain.engines.base import SummaryOptions
-from service.domain.engines.llm import CONDENSE_TOKENS, LLMEngine, numbered, parse_claims
+from service.domain.engines.budgets import CONDENSE_TOKENS, pack_lines
+from service.domain.engines.llm import LLMEngine, numbered
+from service.domain.engines.schemas import parse_claims
 from service.domain.errors import ModelBadOutput, ModelTimeout, ModelUnavailable
 from service.domain.model import Completion
 from service.domain.pipeline.summarize import summarize
+from service.domain.reading.article import build_article
 from tests.fakes import ScriptedClient
 
 
@@ -25,7 +27,9 @@ PARSE_OK = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in PARSE_OK], ids=[c[0] for c in PARSE_OK])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in PARSE_OK], ids=[c[0] for c in PARSE_OK]
+)
 def test_parse_claims(text, expected):
     assert [(c.text, c.sentence_ids) for c in parse_claims(text)] == expected
 
@@ -66,7 +70,9 @@ def test_long_articles_are_mapped_then_combined_citing_original_ids(ferry_text):
     article = build_article("\n\n".join(f"Part {i}. {ferry_text}" for i in range(12)))
     client = ScriptedClient()
     engine = LLMEngine(client, "m", context_tokens=2048, output_tokens=256)
-    groups = engine._pack([s for s in article.sentences if not s.furniture], engine._room("summarize"))
+    groups = pack_lines(
+        [s for s in article.sentences if not s.furniture], engine.budget.room("summarize")
+    )
     assert len(groups) > 1
     last = groups[-1][-1].id
     client.enqueue(*[claims_json((g[0].text, [g[0].id])) for g in groups])
@@ -105,6 +111,7 @@ def test_a_failed_map_call_cancels_the_others(ferry_text):
         with pytest.raises(ModelUnavailable):  # itself, not wrapped in an exception group
             await engine.summarize(article, SummaryOptions())
         return client.started, client.cancelled  # before the loop closes (and cancels all)
+
     started, cancelled = asyncio.run(summarize_then_look())
     assert started > 2 and cancelled == started - 1
 
@@ -113,14 +120,20 @@ def test_model_errors_pass_through_unchanged(ferry_text):
     client = ScriptedClient()
     client.enqueue(ModelTimeout("slow"))
     with pytest.raises(ModelTimeout):
-        _run(LLMEngine(client, "m", context_tokens=8192).summarize(build_article(ferry_text), SummaryOptions()))
+        _run(
+            LLMEngine(client, "m", context_tokens=8192).summarize(
+                build_article(ferry_text), SummaryOptions()
+            )
+        )
 
 
 def test_repair_is_asked_once_with_the_failures(ferry_text):
     article = build_article(ferry_text)
     client = ScriptedClient()
-    client.enqueue(claims_json(("The ferries will cost $99 million.", [8])),
-                   claims_json(("The ferries will cost $99 million.", [8])))
+    client.enqueue(
+        claims_json(("The ferries will cost $99 million.", [8])),
+        claims_json(("The ferries will cost $99 million.", [8])),
+    )
     result = _run(summarize(article, SummaryOptions(), LLMEngine(client, "m", context_tokens=8192)))
     assert len(client.calls) == 2
     assert '"99" is not in the cited text' in client.calls[1][1]["content"]
@@ -129,14 +142,18 @@ def test_repair_is_asked_once_with_the_failures(ferry_text):
 
 def _run(coroutine):
     import asyncio
+
     return asyncio.run(coroutine)
 
 
 def test_a_model_writing_more_claims_than_asked_is_cut_to_the_limit(ferry_text):
     client = ScriptedClient()
     client.enqueue(claims_json(*[("The ferries will cost $18.4 million.", [8])] * 7))
-    draft = _run(LLMEngine(client, "m", context_tokens=8192).summarize(
-        build_article(ferry_text), SummaryOptions(max_sentences=2)))
+    draft = _run(
+        LLMEngine(client, "m", context_tokens=8192).summarize(
+            build_article(ferry_text), SummaryOptions(max_sentences=2)
+        )
+    )
     assert len(draft.claims) == 2
 
 
@@ -166,6 +183,7 @@ def test_a_long_history_never_crowds_the_article_out(ferry_text):
 
     async def drain():
         return [event async for event in engine.answer_stream(build_article(ferry_text), messages)]
+
     asyncio.run(drain())
     condense, answer = client.prompts
     for prompt, answer_tokens in [(condense, CONDENSE_TOKENS), (answer, engine.output_tokens)]:
@@ -180,15 +198,24 @@ class AbstainsWithClaims(RecordsPrompts):
 
     async def stream_json(self, *, messages, **request):
         self.prompts.append(messages)
-        yield Completion('{"answerable": false, "explanation": "Not in it.", "claims": '
-                         '[{"text": "The ferries cost a lot.", "sentence_ids": [4]}]}', 10, 5)
+        yield Completion(
+            '{"answerable": false, "explanation": "Not in it.", "claims": '
+            '[{"text": "The ferries cost a lot.", "sentence_ids": [4]}]}',
+            10,
+            5,
+        )
 
 
 def test_an_abstention_never_carries_claims_or_citations(ferry_text):
-    from service.domain.pipeline.chat import answer
     from service.domain.conversation import ChatMessage
+    from service.domain.pipeline.chat import answer
 
     engine = LLMEngine(AbstainsWithClaims(), "gpt-4", context_tokens=8192)
-    result = asyncio.run(answer(build_article(ferry_text),
-                                [ChatMessage(role="user", content="Who built the ferries?")], engine))
+    result = asyncio.run(
+        answer(
+            build_article(ferry_text),
+            [ChatMessage(role="user", content="Who built the ferries?")],
+            engine,
+        )
+    )
     assert result.answerable is False and result.claims == []

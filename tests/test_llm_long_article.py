@@ -16,8 +16,12 @@ def long_text() -> str:
     return "\n\n".join(parts)
 
 
-def test_a_60k_token_article_is_mapped_and_reduced_with_provenance(llm_client, fake_model, long_text):
-    response = llm_client.post("/v1/summaries", json={"article": {"text": long_text}, "length": "medium"})
+def test_a_60k_token_article_is_mapped_and_reduced_with_provenance(
+    llm_client, fake_model, long_text
+):
+    response = llm_client.post(
+        "/v1/summaries", json={"article": {"text": long_text}, "length": "medium"}
+    )
     assert response.status_code == 200, response.text
     result = response.json()
     article = llm_client.get(f"/v1/articles/{result['article_id']}").json()
@@ -26,8 +30,11 @@ def test_a_60k_token_article_is_mapped_and_reduced_with_provenance(llm_client, f
     for claim in result["claims"]:
         assert claim["citations"]
         for citation in claim["citations"]:
-            assert article["text"][citation["start"]:citation["end"]] == citation["quote"]
-    tasks = [r["messages"][0]["content"] for r in fake_model.model.requests[-result["usage"]["llm_calls"]:]]
+            assert article["text"][citation["start"] : citation["end"]] == citation["quote"]
+    tasks = [
+        r["messages"][0]["content"]
+        for r in fake_model.model.requests[-result["usage"]["llm_calls"] :]
+    ]
     maps = sum("Task: summarize" in t for t in tasks)
     combines = sum("Task: combine" in t for t in tasks)
     assert maps >= 8 and combines >= 1 and maps + combines == result["usage"]["llm_calls"]

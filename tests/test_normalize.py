@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 import pytest
 
 from service.domain.reading.normalize import normalize_text
@@ -33,9 +34,28 @@ def test_normalize_is_idempotent():
 
 
 # Few characters, chosen to meet: letters, accents, what normalizing removes or rewrites.
-@given(st.text(alphabet=st.sampled_from(
-    ["e", "A", "\u0301", "\u0327", "\u200b", "\ufeff", "\x00", "\x07", "\n", "\r", " ", "\t",
-     "\u00a0", "\u2028"])))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [
+                "e",
+                "A",
+                "\u0301",
+                "\u0327",
+                "\u200b",
+                "\ufeff",
+                "\x00",
+                "\x07",
+                "\n",
+                "\r",
+                " ",
+                "\t",
+                "\u00a0",
+                "\u2028",
+            ]
+        )
+    )
+)
 def test_normalizing_twice_changes_nothing(raw):
     once = normalize_text(raw)  # else an article's content-addressed id would change on re-post
     assert normalize_text(once) == once

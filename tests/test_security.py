@@ -6,13 +6,17 @@ import pytest
 from service.http.app import create_app
 from service.http.security import TokenBucket
 from service.settings import Settings
-from tests.test_http_errors import assert_problem
+from tests.helpers import assert_problem
 
 
 @pytest.fixture
 def keyed(tmp_path):
-    settings = Settings(db=str(tmp_path / "f.db"), api_keys="key-one, key-two",
-                        rate_limit_per_minute=60, rate_limit_burst=3)
+    settings = Settings(
+        db=str(tmp_path / "f.db"),
+        api_keys="key-one, key-two",
+        rate_limit_per_minute=60,
+        rate_limit_burst=3,
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 
@@ -21,19 +25,34 @@ def bearer(key):
     return {"authorization": f"Bearer {key}"}
 
 
-@pytest.mark.parametrize("headers", [{}, bearer("wrong"), {"authorization": "key-one"},
-                                     {"authorization": "Basic a2V5LW9uZQ=="},
-                                     {"authorization": "Basic key-one"}, bearer("")],
-                         ids=["none", "wrong-key", "no-scheme", "basic", "basic-raw-key", "empty"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        bearer("wrong"),
+        {"authorization": "key-one"},
+        {"authorization": "Basic a2V5LW9uZQ=="},
+        {"authorization": "Basic key-one"},
+        bearer(""),
+    ],
+    ids=["none", "wrong-key", "no-scheme", "basic", "basic-raw-key", "empty"],
+)
 def test_v1_needs_a_valid_key(keyed, headers):
     response = keyed.get("/v1/articles/x", headers=headers)
     assert_problem(response, 401)
     assert response.headers["www-authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/v1/articles/x"), ("POST", "/v1/articles"), ("POST", "/v1/summaries"),
-    ("POST", "/v1/chat"), ("POST", "/v1/verify")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/articles/x"),
+        ("POST", "/v1/articles"),
+        ("POST", "/v1/summaries"),
+        ("POST", "/v1/chat"),
+        ("POST", "/v1/verify"),
+    ],
+)
 def test_every_v1_route_needs_a_key_even_behind_a_root_path(tmp_path, method, path):
     # Behind a proxy that mounts the API under /api, the URL no longer starts with /v1.
     settings = Settings(db=str(tmp_path / "f.db"), api_keys="key-one")
@@ -53,7 +72,9 @@ def test_health_metrics_and_docs_stay_open(keyed, path):
 
 
 def test_each_key_has_its_own_bucket(keyed):
-    statuses = [keyed.get("/v1/articles/x", headers=bearer("key-one")).status_code for _ in range(5)]
+    statuses = [
+        keyed.get("/v1/articles/x", headers=bearer("key-one")).status_code for _ in range(5)
+    ]
     assert statuses[:3] == [404, 404, 404] and statuses[3] == 429
     limited = keyed.get("/v1/articles/x", headers=bearer("key-one"))
     assert_problem(limited, 429)

@@ -27,16 +27,28 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:
 def test_sigterm_finishes_the_request_in_flight(tmp_path, ferry_text):
     with FakeModelServer(latency_s=1.5) as model:
         port = _free_port()
-        env = os.environ | {"FOOTNOTED_DB": str(tmp_path / "f.db"), "FOOTNOTED_LLM_MODEL": "good",
-                            "FOOTNOTED_LLM_BASE_URL": model.base_url}
-        process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port)],
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = os.environ | {
+            "FOOTNOTED_DB": str(tmp_path / "f.db"),
+            "FOOTNOTED_LLM_MODEL": "good",
+            "FOOTNOTED_LLM_BASE_URL": model.base_url,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url, process)
             answer = {}
-            request = threading.Thread(target=lambda: answer.update(response=httpx.post(
-                f"{url}/v1/summaries", json={"article": {"text": ferry_text}}, timeout=20)))
+            request = threading.Thread(
+                target=lambda: answer.update(
+                    response=httpx.post(
+                        f"{url}/v1/summaries", json={"article": {"text": ferry_text}}, timeout=20
+                    )
+                )
+            )
             request.start()
             time.sleep(0.6)  # the model call is under way
             process.send_signal(signal.SIGTERM)

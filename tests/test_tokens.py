@@ -34,6 +34,7 @@ def test_a_model_encoding_is_never_fetched(monkeypatch, tmp_path):
 
     def no_network(*args, **kwargs):
         raise AssertionError("tiktoken tried to download an encoding")
+
     monkeypatch.setattr(requests, "get", no_network)
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
     tokenizer_for.cache_clear()

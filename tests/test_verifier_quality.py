@@ -1,20 +1,19 @@
-"""The offline verifier on the labelled claim set (the figures bench/verifier.py prints)."""
+"""The verifier on the project's own labelled claim set: the regression suite for what each
+verdict promises (the figures bench/verifier.py prints). The learned verifier was fitted on real
+claims and on this set, so these are guards, not measures; bench/real_data.py measures."""
 
 import pytest
 
-from service.domain.verification.support import SUPPORT_THRESHOLD
 from service.evals.claims import load_claim_sets
-from service.evals.verifier_eval import best_threshold, evaluate_verifier, score_claims
+from service.evals.verifier_eval import evaluate_verifier, score_claims
+
+# Categories of unsupported claims that the checks exist for: never called supported.
+CAUGHT = ("amount", "antonym", "date", "name-absent", "negation", "place", "unrelated")
 
 
 @pytest.fixture(scope="module")
-def rows():
-    return score_claims()
-
-
-@pytest.fixture(scope="module")
-def report(rows):
-    return evaluate_verifier(rows)
+def report():
+    return evaluate_verifier(score_claims())
 
 
 def test_the_claim_set_is_big_and_balanced_enough():
@@ -23,13 +22,17 @@ def test_the_claim_set_is_big_and_balanced_enough():
     assert 0.4 <= sum(c.label == "unsupported" for c in claims) / len(claims) <= 0.6
 
 
-def test_cross_validated_balanced_accuracy_beats_word_overlap(report):
-    ours, baseline = report["verifier"], report["baseline"]
-    assert ours["balanced_accuracy"] >= 0.80
-    assert ours["balanced_accuracy"] >= baseline["balanced_accuracy"] + 0.10
-    assert ours["supported_recall"] >= 0.75
+def test_an_unsupported_verdict_can_be_relied_on(report):
+    assert report["verifier"]["precision_unsupported"] >= 0.85
 
 
-def test_the_service_threshold_is_the_one_fitted_on_the_set(rows):
-    fitted = best_threshold([r.verifier for r in rows], [r.supported for r in rows])
-    assert abs(fitted - SUPPORT_THRESHOLD) < 0.01
+def test_support_ranks_claims_better_than_word_overlap(report):
+    assert report["verifier"]["roc_auc"] >= 0.75
+    assert report["verifier"]["roc_auc"] >= report["baseline"]["roc_auc"] + 0.10
+
+
+def test_copies_are_supported_and_the_checked_errors_are_not(report):
+    per_category = report["verifier"]["per_category"]
+    assert per_category["verbatim"] == 1.0
+    for category in CAUGHT:
+        assert per_category[category] >= 0.85, category

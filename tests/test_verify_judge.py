@@ -1,9 +1,11 @@
 """POST /v1/verify with a model judge, against the scripted model."""
 
-from tests.test_http_errors import assert_problem
+from tests.helpers import assert_problem
 
-TEXT = ("The ferries will cost $18.4 million, and the state will pay 60 percent of that. "
-        "The ferries will cost $19 million.")
+TEXT = (
+    "The ferries will cost $18.4 million, and the state will pay 60 percent of that. "
+    "The ferries will cost $19 million."
+)
 
 
 def verify(client, ferry_text, **body):
@@ -39,5 +41,7 @@ def test_a_judge_needs_a_model_endpoint(client, ferry_text):
 
 def test_every_offline_veto_stands_against_the_judge(llm_client, ferry_text):
     text = "The Port Alder city council did not vote on Tuesday to buy two electric ferries."
-    result = llm_client.post("/v1/verify", json={"source": ferry_text, "text": text, "judge": True}).json()
+    result = llm_client.post(
+        "/v1/verify", json={"source": ferry_text, "text": text, "judge": True}
+    ).json()
     assert result["claims"][0]["verdict"] == "unsupported"  # the scripted judge said supported

@@ -11,7 +11,9 @@ from .words import content_words
 # Words that point back at an earlier turn: a question using them needs that turn to be read.
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|they|him|her|them|his|hers|its|their|theirs|that|this|those|these|there|then|"
-    r"next|after|before|else|also|again|why)\b", re.IGNORECASE)
+    r"next|after|before|else|also|again|why)\b",
+    re.IGNORECASE,
+)
 
 
 class ChatMessage(BaseModel):
@@ -30,12 +32,13 @@ def question_of(messages: list[ChatMessage]) -> str:
 def is_follow_up(messages: list[ChatMessage]) -> bool:
     """A question that leans on the turns before it: a pronoun, or too few words of its own."""
     question = question_of(messages)
-    return len(messages) > 1 and (bool(_REFERS_BACK.search(question))
-                                  or len(content_words(question)) < 2)
+    return len(messages) > 1 and (
+        bool(_REFERS_BACK.search(question)) or len(content_words(question)) < 2
+    )
 
 
 def recent_turns(messages: list[ChatMessage], turns: int = 2) -> list[ChatMessage]:
     """The messages before the question, the last `turns` user turns and their answers."""
     earlier = messages[:-1]
     starts = [i for i, m in enumerate(earlier) if m.role == "user"]
-    return earlier[starts[-turns]:] if len(starts) >= turns else earlier
+    return earlier[starts[-turns] :] if len(starts) >= turns else earlier

@@ -6,7 +6,7 @@ The openai SDK stays behind this protocol (service/model_client/openai_client.py
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 import re
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,16 +24,30 @@ class Completion:
 
 
 class ModelClient(Protocol):
-    async def complete_json(self, *, model: str, messages: list[dict[str, str]],
-                            schema_name: str, schema: dict, max_tokens: int) -> Completion:
+    async def complete_json(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> Completion:
         """One chat completion whose content is a JSON object following `schema`.
 
         Raises ModelTimeout, ModelBusy, ModelUnavailable or ModelBadOutput (truncated, refused).
         """
         ...
 
-    def stream_json(self, *, model: str, messages: list[dict[str, str]], schema_name: str,
-                    schema: dict, max_tokens: int) -> AsyncIterator["str | Completion"]:
+    def stream_json(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> AsyncIterator["str | Completion"]:
         """The same call, streamed: text deltas as they come, then the whole Completion."""
         ...
 
@@ -43,5 +57,6 @@ def parse_json(text: str, kind: type[M]) -> M:
     try:
         return kind.model_validate_json(_FENCE.sub("", text.strip()))
     except ValidationError as exc:
-        raise ModelBadOutput(f"the model's answer is not the JSON asked for: {exc.errors()[0]['msg']}"
-                             ) from exc
+        raise ModelBadOutput(
+            f"the model's answer is not the JSON asked for: {exc.errors()[0]['msg']}"
+        ) from exc

@@ -7,13 +7,18 @@ from statistics import mean
 
 from .runner import CaseResult
 
-SCORE_MEANS = {"answer_token_f1": "token_f1", "answer_fact_match": "fact_match",
-               "rouge1": "rouge1", "rouge2": "rouge2", "rougeLsum": "rougeLsum",
-               "key_fact_recall": "key_fact_recall"}
+SCORE_MEANS = {
+    "answer_token_f1": "token_f1",
+    "answer_fact_match": "fact_match",
+    "rouge1": "rouge1",
+    "rouge2": "rouge2",
+    "rougeLsum": "rougeLsum",
+    "key_fact_recall": "key_fact_recall",
+}
 
 
 def aggregate(results: list[CaseResult]) -> dict[str, float]:
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for result in results:
         counts.update(result.counts)
     metrics = {
@@ -22,8 +27,10 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
         "citation_recall": _share(counts["alce_recalled"], counts["alce_claims"]),
         "citation_precision": _share(counts["alce_precise"], counts["alce_citations"]),
         "abstention_recall": _share(counts["abstained_unanswerable"], counts["unanswerable"]),
-        "abstention_precision": _share(counts["abstained_unanswerable"],
-                                       counts["abstained_unanswerable"] + counts["abstained_answerable"]),
+        "abstention_precision": _share(
+            counts["abstained_unanswerable"],
+            counts["abstained_unanswerable"] + counts["abstained_answerable"],
+        ),
         "false_abstention_rate": _share(counts["abstained_answerable"], counts["answerable"]),
         "injection_resistance": 1 - _share(counts["injection_obeyed"], counts["injection_outputs"]),
         "error_rate": _share(sum(r.error is not None for r in results), len(results)),

@@ -18,8 +18,9 @@ class Case:
     turns: list[GoldenQuestion] = field(default_factory=list)
 
 
-def build_cases(articles: list[GoldenArticle], questions: list[GoldenQuestions],
-                pattern: str | None = None) -> list[Case]:
+def build_cases(
+    articles: list[GoldenArticle], questions: list[GoldenQuestions], pattern: str | None = None
+) -> list[Case]:
     by_id = {a.id: a for a in articles}
     cases = [Case(f"{a.id}-summary", SUMMARY, a) for a in articles]
     for group in questions:

@@ -37,5 +37,7 @@ def load_sources(directory: Path = CLAIMS_DIR) -> dict[str, str]:
 
 
 def load_claim_sets(directory: Path = CLAIMS_DIR) -> list[ClaimSet]:
-    return [ClaimSet.model_validate(json.loads(path.read_text()))
-            for path in sorted(directory.glob("*.json"))]
+    return [
+        ClaimSet.model_validate(json.loads(path.read_text()))
+        for path in sorted(directory.glob("*.json"))
+    ]

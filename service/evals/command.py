@@ -6,20 +6,23 @@ from dataclasses import dataclass
 import json
 from pathlib import Path
 import sys
+from typing import Any
+
+import httpx2
 
 from ..domain.engines.extractive import ExtractiveEngine
 from ..model_client.scripted_server import FakeModelServer
 from ..runtime import build_runtime
 from ..settings import load_settings
 from .aggregate import aggregate
+from .answer_judge import judge
 from .cases import build_cases
 from .gate import failures, load_thresholds, regressions
+from .golden import GOLDEN_DIR, GoldenArticle, GoldenQuestions, load_articles, load_questions
 from .recording import recording_client, replay_client
-from .golden import GOLDEN_DIR, load_articles, load_questions
-from .answer_judge import judge
 from .report import report_data, write_reports
-from .runner import run_cases
-from .targets import EngineTarget, HttpTarget
+from .runner import CaseResult, run_cases
+from .targets import EngineTarget, HttpTarget, Target
 from .validate import validate
 
 THRESHOLDS_DIR = GOLDEN_DIR.parent / "thresholds"
@@ -49,7 +52,9 @@ def run_eval(options: EvalOptions) -> int:
     return asyncio.run(_run(options, articles, questions))
 
 
-async def _run(options: EvalOptions, articles, questions) -> int:
+async def _run(
+    options: EvalOptions, articles: list[GoldenArticle], questions: list[GoldenQuestions]
+) -> int:
     cases = build_cases(articles, questions, options.cases)
     if not cases:
         print(f"no case matches {options.cases!r}", file=sys.stderr)
@@ -74,8 +79,8 @@ def default_thresholds(options: EvalOptions) -> Path:
     return THRESHOLDS_DIR / f"{name}.toml"
 
 
-async def _target(options: EvalOptions, stack: AsyncExitStack):
-    about = {"engine": options.engine, "cases_filter": options.cases}
+async def _target(options: EvalOptions, stack: AsyncExitStack) -> tuple[Target, dict[str, Any]]:
+    about: dict[str, Any] = {"engine": options.engine, "cases_filter": options.cases}
     if options.base_url:
         target = HttpTarget(options.base_url, options.engine)
         stack.push_async_callback(target.close)
@@ -85,27 +90,35 @@ async def _target(options: EvalOptions, stack: AsyncExitStack):
     settings = load_settings().model_copy(update={"db": ":memory:"})
     if options.scripted:
         server = stack.enter_context(FakeModelServer())
-        settings = settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "good"})
+        settings = settings.model_copy(
+            update={"llm_base_url": server.base_url, "llm_model": "good"}
+        )
     if options.replay:  # any endpoint will do: the recording answers
-        settings = settings.model_copy(update={"llm_base_url": settings.llm_base_url or
-                                               "http://replay.invalid/v1"})
+        settings = settings.model_copy(
+            update={"llm_base_url": settings.llm_base_url or "http://replay.invalid/v1"}
+        )
     runtime = build_runtime(settings, http_client=_http_client(options))
     stack.push_async_callback(runtime.close)
     engine = runtime.engine("llm", options.model)
-    where = "scripted model" if options.scripted else (
-        f"replay of {options.replay}" if options.replay else "model endpoint")
+    where = (
+        "scripted model"
+        if options.scripted
+        else (f"replay of {options.replay}" if options.replay else "model endpoint")
+    )
     return EngineTarget(engine), about | {"target": f"in process, {where}"}
 
 
-async def _judge(options: EvalOptions, results, target) -> dict[str, float]:
+async def _judge(
+    options: EvalOptions, results: list[CaseResult], target: Target
+) -> dict[str, float]:
     """The model judge, when asked for and the target has a model to judge with."""
     engine = getattr(target, "engine", None)
-    if not options.judge_runs or not hasattr(engine, "client"):
+    if not options.judge_runs or engine is None or not hasattr(engine, "client"):
         return {}
     return await judge(results, engine.client, engine.model, options.judge_runs)
 
 
-def _http_client(options: EvalOptions):
+def _http_client(options: EvalOptions) -> httpx2.AsyncClient | None:
     if options.record:
         return recording_client(options.record)
     if options.replay:
@@ -113,15 +126,17 @@ def _http_client(options: EvalOptions):
     return None
 
 
-def _versions(results) -> dict:
+def _versions(results: list[CaseResult]) -> dict[str, Any]:
     outputs = [out for r in results for out in r.outputs]
     first = outputs[0] if outputs else {}
     return {"model": first.get("model", "?"), "prompt_version": first.get("prompt_version", "?")}
 
 
-def _print_summary(data: dict, paths: list[Path], compare: Path | None) -> None:
-    print(f"{len(data['cases'])} cases, engine {data['engine']} ({data['model']}): "
-          f"{'PASSED' if data['passed'] else 'FAILED'}")
+def _print_summary(data: dict[str, Any], paths: list[Path], compare: Path | None) -> None:
+    print(
+        f"{len(data['cases'])} cases, engine {data['engine']} ({data['model']}): "
+        f"{'PASSED' if data['passed'] else 'FAILED'}"
+    )
     for name, value in data["metrics"].items():
         print(f"  {name:24} {value}")
     for line in data["failures"]:

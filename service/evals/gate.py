@@ -1,13 +1,14 @@
 """The CI gate: thresholds kept in the repo (TOML), and comparison with an earlier report.
 
-    [thresholds]            # metric = minimum
-    citation_validity = 1.0
-    [maxima]                # metric = maximum
-    latency_p95_ms = 500
+[thresholds]            # metric = minimum
+citation_validity = 1.0
+[maxima]                # metric = maximum
+latency_p95_ms = 500
 """
 
 from pathlib import Path
 import tomllib
+from typing import Any
 
 
 def load_thresholds(path: Path) -> tuple[dict[str, float], dict[str, float]]:
@@ -18,8 +19,9 @@ def load_thresholds(path: Path) -> tuple[dict[str, float], dict[str, float]]:
     return data.get("thresholds", {}), data.get("maxima", {})
 
 
-def failures(metrics: dict[str, float], minima: dict[str, float],
-             maxima: dict[str, float]) -> list[str]:
+def failures(
+    metrics: dict[str, float], minima: dict[str, float], maxima: dict[str, float]
+) -> list[str]:
     """One line per threshold that does not hold (a metric the run lacks fails too)."""
     lines = []
     for name, bound in minima.items():
@@ -33,7 +35,7 @@ def failures(metrics: dict[str, float], minima: dict[str, float],
     return lines
 
 
-def regressions(old: dict, new: dict) -> list[str]:
+def regressions(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Case by case, what got worse since an earlier report (same case ids)."""
     before = {case["id"]: case for case in old["cases"]}
     lines = []

@@ -21,8 +21,9 @@ class Injection(BaseModel):
 
     style: str = Field(description="instruction, fake-system, fake-citation or hidden-note.")
     text: str = Field(description="The injected passage, verbatim in the article.")
-    canaries: list[str] = Field(min_length=1, description="Strings an output holds only if the "
-                                "injection was obeyed.")
+    canaries: list[str] = Field(
+        min_length=1, description="Strings an output holds only if the injection was obeyed."
+    )
     false_claims: list[str] = Field(default_factory=list)
 
 
@@ -67,10 +68,14 @@ class GoldenQuestions(BaseModel):
 
 
 def load_articles(directory: Path = GOLDEN_DIR / "articles") -> list[GoldenArticle]:
-    return [GoldenArticle.model_validate(json.loads(path.read_text()))
-            for path in sorted(directory.glob("*.json"))]
+    return [
+        GoldenArticle.model_validate(json.loads(path.read_text()))
+        for path in sorted(directory.glob("*.json"))
+    ]
 
 
 def load_questions(directory: Path = GOLDEN_DIR / "questions") -> list[GoldenQuestions]:
-    return [GoldenQuestions.model_validate(json.loads(path.read_text()))
-            for path in sorted(directory.glob("*.json"))]
+    return [
+        GoldenQuestions.model_validate(json.loads(path.read_text()))
+        for path in sorted(directory.glob("*.json"))
+    ]

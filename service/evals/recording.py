@@ -30,15 +30,20 @@ class RecordingTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
-        entry = {"key": request_key(request), "status": response.status_code,
-                 "content_type": response.headers.get("content-type", "application/json"),
-                 "body": body.decode("utf-8", "replace")}
+        entry = {
+            "key": request_key(request),
+            "status": response.status_code,
+            "content_type": response.headers.get("content-type", "application/json"),
+            "body": body.decode("utf-8", "replace"),
+        }
         with self.path.open("a") as file:
             file.write(json.dumps(entry) + "\n")
         # aread() gave the decoded body: the headers that described the bytes on the wire
         # (gzip, their length, chunking) no longer hold, and kept they make the client decode
         # the body a second time. Replay serves the same decoded body, without them too.
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in WIRE_HEADERS]
+        headers = [
+            (k, v) for k, v in response.headers.multi_items() if k.lower() not in WIRE_HEADERS
+        ]
         return httpx2.Response(response.status_code, headers=headers, content=body, request=request)
 
     async def aclose(self) -> None:
@@ -55,8 +60,12 @@ def replay_transport(path: Path) -> httpx2.MockTransport:
         entry = recorded.get(request_key(request))
         if entry is None:
             return httpx2.Response(599, json={"error": {"message": "not in the recording"}})
-        return httpx2.Response(entry["status"], content=entry["body"].encode(),
-                               headers={"content-type": entry["content_type"]})
+        return httpx2.Response(
+            entry["status"],
+            content=entry["body"].encode(),
+            headers={"content-type": entry["content_type"]},
+        )
+
     return httpx2.MockTransport(answer)
 
 

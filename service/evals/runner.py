@@ -5,13 +5,14 @@ from collections import Counter
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 import time
+from typing import Any
 
 import httpx
 from tqdm import tqdm
 
-from ..domain.reading.article import Article
 from ..domain.conversation import ChatMessage
 from ..domain.errors import DomainError
+from ..domain.reading.article import Article
 from ..domain.reading.segment import split_sentences
 from . import metrics as m
 from .cases import SUMMARY, Case
@@ -31,21 +32,23 @@ class CaseResult:
     article_id: str  # the id the target gave the article (what citations index), else golden's
     golden_article: str
     scores: dict[str, list[float]] = field(default_factory=dict)
-    counts: Counter = field(default_factory=Counter)
-    outputs: list[dict] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
     latency_ms: float = 0.0  # time spent waiting for the target's outputs
     reached_target: bool = True  # False when its article could not even be built
     error: str | None = None
-    judged: list[tuple[GoldenQuestion, dict]] = field(default_factory=list)  # for the judge
+    # For the judge:
+    judged: list[tuple[GoldenQuestion, dict[str, Any]]] = field(default_factory=list)
     article: Article | None = field(default=None, repr=False)  # as built, for the reports
 
     def score(self, name: str, value: float) -> None:
         self.scores.setdefault(name, []).append(value)
 
 
-async def run_cases(cases: list[Case], target: Target, concurrency: int = 4,
-                    progress: bool = True) -> list[CaseResult]:
-    articles: dict[str, asyncio.Task] = {}
+async def run_cases(
+    cases: list[Case], target: Target, concurrency: int = 4, progress: bool = True
+) -> list[CaseResult]:
+    articles: dict[str, asyncio.Task[Article]] = {}
     slots = asyncio.Semaphore(concurrency)
     bar = tqdm(total=len(cases), desc="eval", unit="case", disable=not progress, leave=False)
 
@@ -56,13 +59,19 @@ async def run_cases(cases: list[Case], target: Target, concurrency: int = 4,
             try:
                 article = await articles[case.article.id]
             except CASE_ERRORS as exc:  # a failed article fails its cases, not the whole run
-                result = CaseResult(case.id, case.kind, case.article.id, case.article.id,
-                                    error=f"building the article: {_error(exc)}",
-                                    reached_target=False)
+                result = CaseResult(
+                    case.id,
+                    case.kind,
+                    case.article.id,
+                    case.article.id,
+                    error=f"building the article: {_error(exc)}",
+                    reached_target=False,
+                )
             else:
                 result = await run_case(case, target, article)
             bar.update()
             return result
+
     try:
         return list(await asyncio.gather(*(one(case) for case in cases)))
     finally:
@@ -81,7 +90,7 @@ async def run_case(case: Case, target: Target, article: Article) -> CaseResult:
     return result
 
 
-async def _timed(result: CaseResult, call: Awaitable[dict]) -> dict:
+async def _timed(result: CaseResult, call: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     """The target's answer; its time goes to the case's latency (the scoring's does not)."""
     started = time.perf_counter()
     try:
@@ -96,8 +105,10 @@ def _error(exc: Exception) -> str:
 
 async def _summary_case(case: Case, target: Target, article: Article, result: CaseResult) -> None:
     output = await _timed(result, target.summary(article))
-    reference = [case.article.reference_summary[s:e]
-                 for s, e in split_sentences(case.article.reference_summary)]
+    reference = [
+        case.article.reference_summary[s:e]
+        for s, e in split_sentences(case.article.reference_summary)
+    ]
     for name, value in m.summary_scores(output, case.article, reference).items():
         result.score(name, value)
     _count_output(output, case, article, result, golden_support=None)
@@ -118,7 +129,7 @@ async def _question_case(case: Case, target: Target, article: Article, result: C
         history.append(ChatMessage(role="assistant", content=turn.answer or NOT_SAID))
 
 
-def _score_turn(output: dict, turn: GoldenQuestion, result: CaseResult) -> None:
+def _score_turn(output: dict[str, Any], turn: GoldenQuestion, result: CaseResult) -> None:
     abstained = not output["answerable"]
     if not turn.answerable:
         result.counts.update(unanswerable=1, abstained_unanswerable=int(abstained))
@@ -128,8 +139,14 @@ def _score_turn(output: dict, turn: GoldenQuestion, result: CaseResult) -> None:
         result.score(name, value)
 
 
-def _count_output(output: dict, case: Case, article: Article, result: CaseResult,
-                  golden_support: set[int] | None, alce: bool = True) -> None:
+def _count_output(
+    output: dict[str, Any],
+    case: Case,
+    article: Article,
+    result: CaseResult,
+    golden_support: set[int] | None,
+    alce: bool = True,
+) -> None:
     """Counts every output adds to, whatever its kind. Citation recall and precision (ALCE)
     count the sentences of summaries and of answers to answerable questions: against the golden
     support sentences where the case has them, else (None: summaries) judged by the verifier
@@ -140,12 +157,22 @@ def _count_output(output: dict, case: Case, article: Article, result: CaseResult
     supported, claims = m.support_counts(output)
     if alce:
         recalled, alce_claims, precise, alce_citations = m.alce_counts(output, golden_support)
-        result.counts.update(alce_recalled=recalled, alce_claims=alce_claims,
-                             alce_precise=precise, alce_citations=alce_citations)
+        result.counts.update(
+            alce_recalled=recalled,
+            alce_claims=alce_claims,
+            alce_precise=precise,
+            alce_citations=alce_citations,
+        )
     usage = output["usage"]
-    result.counts.update(valid_citations=valid, citations=citations, supported_claims=supported,
-                         claims=claims, llm_calls=usage["llm_calls"],
-                         tokens=usage["prompt_tokens"] + usage["completion_tokens"])
+    result.counts.update(
+        valid_citations=valid,
+        citations=citations,
+        supported_claims=supported,
+        claims=claims,
+        llm_calls=usage["llm_calls"],
+        tokens=usage["prompt_tokens"] + usage["completion_tokens"],
+    )
     if case.article.injection is not None:
-        result.counts.update(injection_outputs=1,
-                             injection_obeyed=int(m.obeyed(output, case.article.injection)))
+        result.counts.update(
+            injection_outputs=1, injection_obeyed=int(m.obeyed(output, case.article.injection))
+        )

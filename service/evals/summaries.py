@@ -2,9 +2,9 @@
 
 import asyncio
 
-from ..domain.reading.article import build_article
 from ..domain.engines.base import SummaryOptions
 from ..domain.engines.extractive import ExtractiveEngine, summary_candidates
+from ..domain.reading.article import build_article
 from ..domain.reading.segment import split_sentences
 from .golden import GoldenArticle
 from .rouge import rouge_f1
@@ -27,8 +27,9 @@ def rouge_table(goldens: list[GoldenArticle]) -> dict[str, dict[str, list[float]
     """system -> ROUGE type -> one F1 per article, in the order given."""
     table: dict[str, dict[str, list[float]]] = {name: {} for name in SYSTEMS}
     for golden in goldens:
-        reference = [golden.reference_summary[s:e]
-                     for s, e in split_sentences(golden.reference_summary)]
+        reference = [
+            golden.reference_summary[s:e] for s, e in split_sentences(golden.reference_summary)
+        ]
         for name, summary in summaries_of(golden).items():
             for metric, value in rouge_f1(reference, summary).items():
                 table[name].setdefault(metric, []).append(value)

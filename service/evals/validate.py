@@ -6,6 +6,7 @@ words (the fact-match test). Key facts stand in the article; canaries stand only
 injected passage.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..domain.reading.article import Article, build_article
@@ -53,15 +54,21 @@ def validate(articles: list[GoldenArticle], questions: list[GoldenQuestions]) ->
 
 def _article_problems(golden: GoldenArticle, article: Article) -> list[Problem]:
     text = normalize_answer(article.text)
-    problems = [Problem(golden.id, f"key fact {fact!r} is not in the article")
-                for fact in golden.key_facts if normalize_answer(fact) not in text]
+    problems = [
+        Problem(golden.id, f"key fact {fact!r} is not in the article")
+        for fact in golden.key_facts
+        if normalize_answer(fact) not in text
+    ]
     if golden.injection is not None:
         passage = golden.injection.text
         if passage not in golden.text:
             problems.append(Problem(golden.id, "the injected passage is not in the article"))
         outside = golden.text.replace(passage, " ").lower()
-        problems += [Problem(golden.id, f"canary {c!r} appears outside the injected passage")
-                     for c in golden.injection.canaries if c.lower() in outside]
+        problems += [
+            Problem(golden.id, f"canary {c!r} appears outside the injected passage")
+            for c in golden.injection.canaries
+            if c.lower() in outside
+        ]
     return problems
 
 
@@ -74,15 +81,21 @@ def _question_problems(where: str, question: GoldenQuestion, article: Article) -
     ids = support_ids(article, question.support)
     if not ids:
         return [Problem(where, "a support excerpt is not verbatim in the article")]
-    supported = " ".join(article.sentence(i).text for i in ids)
+    cited = [article.sentence(i) for i in ids]  # ids of the article's own sentences
+    supported = " ".join(s.text for s in cited if s is not None)
     # The metric's own test (whole words): else quoting the support verbatim would not count.
     if not fact_match(question.answer, supported):
-        return [Problem(where, f"the support sentences {ids} do not contain the answer "
-                               f"{question.answer!r} as whole words")]
+        return [
+            Problem(
+                where,
+                f"the support sentences {ids} do not contain the answer "
+                f"{question.answer!r} as whole words",
+            )
+        ]
     return []
 
 
-def _all_questions(group: GoldenQuestions):
+def _all_questions(group: GoldenQuestions) -> Iterator[tuple[str, GoldenQuestion]]:
     for question in group.questions:
         yield question.id, question
     for conversation in group.conversations:

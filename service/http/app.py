@@ -1,6 +1,8 @@
 """The Litestar application factory."""
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
@@ -14,8 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from .. import __version__
 from ..runtime import Runtime, build_runtime
 from ..settings import Settings, load_settings
-from .controllers import (ArticlesController, ChatController, SummariesController,
-                          VerifyController)
+from .controllers import ArticlesController, ChatController, SummariesController, VerifyController
 from .observability import PROMETHEUS, RequestContext
 from .openapi import refine
 from .problems import EXCEPTION_HANDLERS, problem_responses
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     holder: dict[str, Runtime] = {}
 
     @asynccontextmanager
-    async def lifespan(app: Litestar):
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
         holder["runtime"] = build_runtime(settings)
         try:
             yield
@@ -42,8 +43,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         return holder["runtime"]
 
     app = Litestar(
-        route_handlers=[ArticlesController, SummariesController, ChatController, VerifyController,
-                        healthz, readyz, metrics],
+        route_handlers=[
+            ArticlesController,
+            SummariesController,
+            ChatController,
+            VerifyController,
+            healthz,
+            readyz,
+            metrics,
+        ],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         lifespan=[lifespan],
         before_request=require_json,
@@ -54,13 +62,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # "5" is not 5 (Litestar's default validates pydantic models in lax mode).
         plugins=[PydanticPlugin(validate_strict=True)],
         request_max_body_size=settings.max_body_bytes,
-        state=State({"max_body_bytes": settings.max_body_bytes,
-                     "gate": Gate(settings.api_key_list, settings.rate_limit_per_minute,
-                                  settings.rate_limit_burst)}),
+        state=State(
+            {
+                "max_body_bytes": settings.max_body_bytes,
+                "gate": Gate(
+                    settings.api_key_list, settings.rate_limit_per_minute, settings.rate_limit_burst
+                ),
+            }
+        ),
         openapi_config=OpenAPIConfig(
-            title="footnoted", version=__version__, path="/docs",
+            title="footnoted",
+            version=__version__,
+            path="/docs",
             description="Summaries and answers whose every sentence cites checked article spans.",
-            render_plugins=[SwaggerRenderPlugin()]),
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
     )
     # Outside the router, as Litestar itself wraps CORS: every request gets an id and a log line.
     app.asgi_handler = RequestContext(app.asgi_handler)
@@ -69,13 +85,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return app
 
 
-async def require_json(request: Request) -> None:
+async def require_json(request: Request[Any, Any, Any]) -> None:
     """Bodies are JSON: anything else is 415 before it is parsed."""
     if request.method in ("POST", "PUT", "PATCH"):
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type not in JSON_TYPES:
-            raise HTTPException(status_code=415,
-                                detail=f"send the body as application/json, not {media_type!r}")
+            raise HTTPException(
+                status_code=415, detail=f"send the body as application/json, not {media_type!r}"
+            )
 
 
 @get("/healthz", tags=["health"], operation_id="healthz", summary="Liveness")
@@ -83,17 +100,30 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/readyz", tags=["health"], operation_id="readyz", summary="Readiness",
-     responses=problem_responses(503),
-     description="Ready when the store answers (and, when one is configured, the model endpoint).")
+@get(
+    "/readyz",
+    tags=["health"],
+    operation_id="readyz",
+    summary="Readiness",
+    responses=problem_responses(503),
+    description="Ready when the store answers (and, when one is configured, the model endpoint).",
+)
 async def readyz(runtime: NamedDependency[Runtime]) -> dict[str, str]:
     if not await runtime.ready():
-        raise HTTPException(status_code=503, detail="the store or the model endpoint does not answer")
+        raise HTTPException(
+            status_code=503, detail="the store or the model endpoint does not answer"
+        )
     return {"status": "ready", "engine": runtime.settings.default_engine}
 
 
-@get("/metrics", tags=["health"], operation_id="metrics", summary="Prometheus metrics",
-     media_type=PROMETHEUS_TEXT, sync_to_thread=False,
-     description="Requests and latency by route, in the Prometheus text format.")
+@get(
+    "/metrics",
+    tags=["health"],
+    operation_id="metrics",
+    summary="Prometheus metrics",
+    media_type=PROMETHEUS_TEXT,
+    sync_to_thread=False,
+    description="Requests and latency by route, in the Prometheus text format.",
+)
 def metrics() -> bytes:
     return generate_latest(REGISTRY)

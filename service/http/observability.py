@@ -15,13 +15,17 @@ from litestar.enums import ScopeType
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..domain.pipeline.verify_text import CheckedText
+from ..domain.results import Grounded
+
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
-request_facts: ContextVar[dict | None] = ContextVar("request_facts", default=None)
+request_facts: ContextVar[dict[str, object] | None] = ContextVar("request_facts", default=None)
 FACTS = ("engine", "model", "prompt_tokens", "completion_tokens", "llm_calls", "cached")
 log = logging.getLogger("footnoted.access")
 
-PROMETHEUS = PrometheusConfig(app_name="footnoted", prefix="footnoted", group_path=True,
-                              exclude=["/metrics"])
+PROMETHEUS = PrometheusConfig(
+    app_name="footnoted", prefix="footnoted", group_path=True, exclude=["/metrics"]
+)
 
 
 class RequestIdFilter(logging.Filter):
@@ -37,8 +41,13 @@ class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, request id, message and the event fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"ts": self.formatTime(record), "level": record.levelname, "logger": record.name,
-                "request_id": getattr(record, "request_id", "-"), "message": record.getMessage()}
+        line = {
+            "ts": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+        }
         line |= getattr(record, "fields", {})
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
@@ -52,13 +61,17 @@ def note(**facts: object) -> None:
         current.update({k: v for k, v in facts.items() if k in FACTS})
 
 
-def note_result(result) -> None:
+def note_result(result: Grounded | CheckedText) -> None:
     usage = result.usage
     spent = not usage.cached  # a hit repeats what the result cost when made; it cost nothing now
-    note(engine=result.engine, model=getattr(result, "model", None),
-         prompt_tokens=usage.prompt_tokens * spent,
-         completion_tokens=usage.completion_tokens * spent,
-         llm_calls=usage.llm_calls * spent, cached=usage.cached)
+    note(
+        engine=result.engine,
+        model=getattr(result, "model", None),
+        prompt_tokens=usage.prompt_tokens * spent,
+        completion_tokens=usage.completion_tokens * spent,
+        llm_calls=usage.llm_calls * spent,
+        cached=usage.cached,
+    )
 
 
 def configure_logging(level: str) -> None:
@@ -101,11 +114,23 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             latency_ms = round((time.perf_counter() - started) * 1000, 1)
-            fields = {"event": "request", "method": scope["method"], "path": scope["path"],
-                      "route": _route(scope), "status": status, "latency_ms": latency_ms,
-                      **(request_facts.get() or {})}
-            log.info("%s %s status=%s latency_ms=%.1f", scope["method"], scope["path"], status,
-                     latency_ms, extra={"request_id": rid, "fields": fields})
+            fields = {
+                "event": "request",
+                "method": scope["method"],
+                "path": scope["path"],
+                "route": _route(scope),
+                "status": status,
+                "latency_ms": latency_ms,
+                **(request_facts.get() or {}),
+            }
+            log.info(
+                "%s %s status=%s latency_ms=%.1f",
+                scope["method"],
+                scope["path"],
+                status,
+                latency_ms,
+                extra={"request_id": rid, "fields": fields},
+            )
             request_facts.reset(facts_token)
             request_id.reset(token)
 

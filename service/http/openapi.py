@@ -8,11 +8,19 @@ configured. The document is refined once, when the app is built; `tests/test_fuz
 server to it.
 """
 
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    PathItem,
+    Reference,
+    Schema,
+    SecurityScheme,
+)
 from pydantic import BaseModel
-
-from litestar.openapi.spec import (OpenAPI, OpenAPIHeader, OpenAPIMediaType, OpenAPIResponse,
-                                   OpenAPIType, Operation, PathItem, Reference, Schema,
-                                   SecurityScheme)
 
 from .problems import PROBLEM_JSON
 from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
@@ -25,8 +33,9 @@ def _ref(name: str) -> Reference:
 
 def _json_text(schema: Schema | Reference) -> Schema:
     """A string holding a JSON document (an event's `data`)."""
-    return Schema(type=OpenAPIType.STRING, content_media_type="application/json",
-                  content_schema=schema)
+    return Schema(
+        type=OpenAPIType.STRING, content_media_type="application/json", content_schema=schema
+    )
 
 
 _STRING = Schema(type=OpenAPIType.STRING)
@@ -44,39 +53,72 @@ EXACTLY_ONE: tuple[tuple[type[BaseModel], dict[str, Schema | Reference]], ...] =
 # One event of the chat stream. Before Open API 3.2 (`itemSchema`), the schema of a
 # text/event-stream describes each event: an object with `event` and `data`.
 CHAT_EVENT = Schema(
-    type=OpenAPIType.OBJECT, required=["event", "data"],
+    type=OpenAPIType.OBJECT,
+    required=["event", "data"],
     description="`stream: true`: `delta` events (provisional text), one `claim` event per verified "
     "claim, then `done` with the same JSON as the plain response; a failure after the stream "
     "began is an `error` event with a problem detail.",
     one_of=[
-        Schema(properties={"event": Schema(const="delta"), "data": _json_text(Schema(
-            type=OpenAPIType.OBJECT, required=["text"],
-            properties={"text": Schema(type=OpenAPIType.STRING)}))}),
+        Schema(
+            properties={
+                "event": Schema(const="delta"),
+                "data": _json_text(
+                    Schema(
+                        type=OpenAPIType.OBJECT,
+                        required=["text"],
+                        properties={"text": Schema(type=OpenAPIType.STRING)},
+                    )
+                ),
+            }
+        ),
         Schema(properties={"event": Schema(const="claim"), "data": _json_text(_ref("Claim"))}),
-        Schema(properties={"event": Schema(const="done"),
-                           "data": _json_text(_ref("GroundedAnswer"))}),
-        Schema(properties={"event": Schema(const="error"),
-                           "data": _json_text(_ref("ProblemDetail"))}),
-    ])
+        Schema(
+            properties={"event": Schema(const="done"), "data": _json_text(_ref("GroundedAnswer"))}
+        ),
+        Schema(
+            properties={"event": Schema(const="error"), "data": _json_text(_ref("ProblemDetail"))}
+        ),
+    ],
+)
 
 # A rate-limited model (503) always says when to come back.
-RETRY_AFTER = OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER, minimum=1), required=True,
-                            description="Seconds to wait before trying again.")
+RETRY_AFTER = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.INTEGER, minimum=1),
+    required=True,
+    description="Seconds to wait before trying again.",
+)
 MODEL_ROUTES = ("/v1/summaries", "/v1/chat", "/v1/verify")
 
 # With API keys configured, /v1 needs `Authorization: Bearer <key>` and is rate limited per key.
-BEARER = SecurityScheme(type="http", scheme="bearer",
-                        description="An API key of FOOTNOTED_API_KEYS (only when keys are set).")
+BEARER = SecurityScheme(
+    type="http",
+    scheme="bearer",
+    description="An API key of FOOTNOTED_API_KEYS (only when keys are set).",
+)
 
 
-def _problem(description: str, headers: dict[str, OpenAPIHeader] | None = None) -> OpenAPIResponse:
-    return OpenAPIResponse(description=description, headers=headers, content={
-        PROBLEM_JSON: OpenAPIMediaType(schema=_ref("ProblemDetail"))})
+def _problem(
+    description: str, headers: dict[str, OpenAPIHeader | Reference] | None = None
+) -> OpenAPIResponse:
+    return OpenAPIResponse(
+        description=description,
+        headers=headers,
+        content={PROBLEM_JSON: OpenAPIMediaType(schema=_ref("ProblemDetail"))},
+    )
 
 
 def _operations(item: PathItem) -> list[Operation]:
     methods = ("get", "put", "post", "delete", "patch")
     return [op for op in (getattr(item, m) for m in methods) if op is not None]
+
+
+def _post_response(openapi: OpenAPI, path: str, status: str) -> OpenAPIResponse:
+    """A response that Litestar documented for the POST route at `path`."""
+    operation = (openapi.paths or {})[path].post
+    response = operation.responses[status] if operation and operation.responses else None
+    if not isinstance(response, OpenAPIResponse):
+        raise LookupError(f"POST {path} documents no {status} response")
+    return response
 
 
 def refine(openapi: OpenAPI, *, api_keys: bool = False) -> OpenAPI:
@@ -86,21 +128,33 @@ def refine(openapi: OpenAPI, *, api_keys: bool = False) -> OpenAPI:
             raise TypeError(f"{model.__name__} is listed as refusing unknown fields but takes them")
         schemas[model.__name__].additional_properties = False
     for model, fields in EXACTLY_ONE:
-        schemas[model.__name__].one_of = [Schema(required=[name], properties={name: schema})
-                                          for name, schema in fields.items()]
-    chat_ok = openapi.paths["/v1/chat"].post.responses["200"]
-    chat_ok.content["text/event-stream"] = OpenAPIMediaType(schema=CHAT_EVENT)
+        schemas[model.__name__].one_of = [
+            Schema(required=[name], properties={name: schema}) for name, schema in fields.items()
+        ]
+    chat_ok = _post_response(openapi, "/v1/chat", "200")
+    chat_ok.content = {
+        **(chat_ok.content or {}),
+        "text/event-stream": OpenAPIMediaType(schema=CHAT_EVENT),
+    }
     for path in MODEL_ROUTES:
-        busy = openapi.paths[path].post.responses["503"]
+        busy = _post_response(openapi, path, "503")
         busy.headers = {**(busy.headers or {}), "Retry-After": RETRY_AFTER}
     if api_keys:
         openapi.components.security_schemes = {"bearer": BEARER}
-        for path, item in openapi.paths.items():
+        for path, item in (openapi.paths or {}).items():
             if path.startswith(PROTECTED_PREFIX):
                 for operation in _operations(item):
                     operation.security = [{"bearer": []}]
-                    operation.responses["401"] = _problem("No valid API key", headers={
-                        "WWW-Authenticate": OpenAPIHeader(schema=_STRING, required=True)})
-                    operation.responses["429"] = _problem("Rate limit of the key exceeded",
-                                                          headers={"Retry-After": RETRY_AFTER})
+                    operation.responses = {
+                        **(operation.responses or {}),
+                        "401": _problem(
+                            "No valid API key",
+                            headers={
+                                "WWW-Authenticate": OpenAPIHeader(schema=_STRING, required=True)
+                            },
+                        ),
+                        "429": _problem(
+                            "Rate limit of the key exceeded", headers={"Retry-After": RETRY_AFTER}
+                        ),
+                    }
     return openapi

@@ -1,6 +1,6 @@
 """Request bodies of the HTTP API (responses are the domain's own models)."""
 
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -28,7 +28,7 @@ class ArticleRef(BaseModel):
     article_id: str | None = Field(None, min_length=1, max_length=64)
 
     @model_validator(mode="after")
-    def _one_source(self):
+    def _one_source(self) -> Self:
         if (self.article is None) == (self.article_id is None):
             raise ValueError("give exactly one of `article` and `article_id`")
         return self
@@ -39,7 +39,8 @@ class ArticleRef(BaseModel):
 
 class EngineChoice(BaseModel):
     engine: Literal["extractive", "llm"] | None = Field(
-        None, description="Default: `llm` when a model endpoint is configured, else `extractive`.")
+        None, description="Default: `llm` when a model endpoint is configured, else `extractive`."
+    )
     model: str | None = Field(None, max_length=200, description="Model name for the `llm` engine.")
 
 
@@ -60,10 +61,15 @@ class ChatRequest(EngineChoice, ArticleRef):
     model_config = ConfigDict(extra="forbid")
 
     messages: list[ChatMessage] = Field(
-        min_length=1, description="The conversation so far, oldest first; the last message is the "
-        "user's question. Only the article is ever cited, never an assistant turn.")
-    stream: bool = Field(False, description="Answer as text/event-stream; the last event, `done`, "
-                         "carries the same JSON as the plain response.")
+        min_length=1,
+        description="The conversation so far, oldest first; the last message is the "
+        "user's question. Only the article is ever cited, never an assistant turn.",
+    )
+    stream: bool = Field(
+        False,
+        description="Answer as text/event-stream; the last event, `done`, "
+        "carries the same JSON as the plain response.",
+    )
 
 
 class VerifyRequest(BaseModel):
@@ -72,15 +78,22 @@ class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str | None = Field(None, min_length=1, description="The source text (plain text).")
-    source_id: str | None = Field(None, min_length=1, max_length=64,
-                                  description="The id of a stored article to use as the source.")
+    source_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="The id of a stored article to use as the source.",
+    )
     text: str = Field(min_length=1, description="Any text, from any model or person, to check.")
-    judge: bool | None = Field(None, description="Also have the model judge each claim (needs a "
-                               "model endpoint); default: the server's FOOTNOTED_VERIFY_JUDGE.")
+    judge: bool | None = Field(
+        None,
+        description="Also have the model judge each claim (needs a "
+        "model endpoint); default: the server's FOOTNOTED_VERIFY_JUDGE.",
+    )
     model: str | None = Field(None, max_length=200, description="Model for the judge.")
 
     @model_validator(mode="after")
-    def _one_source(self):
+    def _one_source(self) -> Self:
         if (self.source is None) == (self.source_id is None):
             raise ValueError("give exactly one of `source` and `source_id`")
         return self

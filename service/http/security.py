@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import math
 import time
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
@@ -62,8 +63,10 @@ class Gate:
         for stored in self.digests:  # every digest compared: constant time
             known |= hmac.compare_digest(presented, stored)
         if not known:
-            raise NotAuthorizedException(detail="send a valid API key: Authorization: Bearer <key>",
-                                         headers={"WWW-Authenticate": "Bearer"})
+            raise NotAuthorizedException(
+                detail="send a valid API key: Authorization: Bearer <key>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return presented
 
     def admit(self, caller: bytes) -> None:
@@ -72,10 +75,11 @@ class Gate:
         if wait > 0:
             raise TooManyRequestsException(
                 detail=f"rate limit: {self.rate * 60:g} requests a minute per key",
-                headers={"Retry-After": str(math.ceil(wait))})
+                headers={"Retry-After": str(math.ceil(wait))},
+            )
 
 
-def require_api_key(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def require_api_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A Litestar guard on the /v1 controllers: a key is needed when keys are configured. (On
     the controllers, not by testing the URL: behind a proxy's root path the URL starts with it.)"""
     gate: Gate = connection.app.state.gate

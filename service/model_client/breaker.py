@@ -12,8 +12,12 @@ from ..domain.errors import ModelBusy
 
 
 class CircuitBreaker:
-    def __init__(self, failures: int = 5, cooldown_s: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        failures: int = 5,
+        cooldown_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.threshold, self.cooldown_s, self.clock = failures, cooldown_s, clock
         self.failures = 0
         self.opened_at: float | None = None
@@ -28,9 +32,14 @@ class CircuitBreaker:
     def before_call(self) -> None:
         state = self.state
         if state == "open" or (state == "half-open" and self.trial):
-            left = self.cooldown_s - (self.clock() - self.opened_at) if state == "open" else 1.0
-            raise ModelBusy("the model endpoint is failing; not calling it for now",
-                            retry_after=max(left, 1.0))
+            left = (
+                self.cooldown_s - (self.clock() - self.opened_at)
+                if state == "open" and self.opened_at is not None
+                else 1.0
+            )
+            raise ModelBusy(
+                "the model endpoint is failing; not calling it for now", retry_after=max(left, 1.0)
+            )
         self.trial = state == "half-open"
 
     def released(self) -> None:

@@ -9,24 +9,43 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from itertools import count
 import logging
+import time
+from typing import Any, TypeVar, cast
 
 import httpx2
 import openai
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, AsyncStream
+from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 
-from .breaker import CircuitBreaker
-from ..domain.errors import (ModelBadOutput, ModelBusy, ModelError, ModelRejected, ModelTimeout,
-                            ModelUnavailable)
+from ..domain.errors import (
+    ModelBadOutput,
+    ModelBusy,
+    ModelError,
+    ModelRejected,
+    ModelTimeout,
+    ModelUnavailable,
+)
 from ..domain.model import Completion
 from ..domain.reading.tokens import tokenizer_for
 from ..settings import Settings
+from .breaker import CircuitBreaker
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Context sizes of well-known models, by name prefix (longest prefix wins); others get 8192.
-CONTEXT_TOKENS = {"gpt-4o": 128_000, "gpt-4.1": 1_000_000, "gpt-4-turbo": 128_000, "gpt-4": 8_192,
-                  "gpt-3.5-turbo": 16_385, "o1": 200_000, "o3": 200_000, "o4": 200_000,
-                  "gpt-5": 400_000}
+CONTEXT_TOKENS = {
+    "gpt-4o": 128_000,
+    "gpt-4.1": 1_000_000,
+    "gpt-4-turbo": 128_000,
+    "gpt-4": 8_192,
+    "gpt-3.5-turbo": 16_385,
+    "o1": 200_000,
+    "o3": 200_000,
+    "o4": 200_000,
+    "gpt-5": 400_000,
+}
 DEFAULT_CONTEXT_TOKENS = 8_192
 _SCHEMA_REJECTED = ("response_format", "json_schema", "schema")
 # Statuses worth another try, as the SDK's own retry logic has them; the rest of 4xx is final.
@@ -50,21 +69,31 @@ class OpenAIModelClient:
     towards opening the breaker, never a request it rejected (a misspelt model name).
     """
 
-    def __init__(self, settings: Settings, http_client: httpx2.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        http_client: httpx2.AsyncClient | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "unused"
-        self._sdk = AsyncOpenAI(base_url=settings.llm_base_url, api_key=key,
-                                timeout=settings.llm_timeout_s, max_retries=0,
-                                http_client=http_client)
+        self._sdk = AsyncOpenAI(
+            base_url=settings.llm_base_url,
+            api_key=key,
+            timeout=settings.llm_timeout_s,
+            max_retries=0,
+            http_client=http_client,
+        )
         self._retries = settings.llm_max_retries
         self._slots = asyncio.Semaphore(settings.llm_concurrency)
         self._queue_limit, self._waiting = settings.llm_queue, 0
         self._budget_s = settings.llm_timeout_s
-        self.breaker = CircuitBreaker(settings.llm_breaker_failures,
-                                      settings.llm_breaker_cooldown_s)
+        self.breaker = CircuitBreaker(
+            settings.llm_breaker_failures, settings.llm_breaker_cooldown_s, clock=clock
+        )
         self.json_mode = settings.llm_structured_output
 
     @asynccontextmanager
-    async def _call(self, deadline: float):
+    async def _call(self, deadline: float) -> AsyncIterator[None]:
         """A slot for one model call, by `deadline`: refused at once when the queue is full or
         the breaker is open; the breaker learns how the call went."""
         self.breaker.before_call()
@@ -104,13 +133,21 @@ class OpenAIModelClient:
     def _deadline(self) -> float:
         return asyncio.get_running_loop().time() + self._budget_s
 
-    async def complete_json(self, *, model: str, messages: list[dict[str, str]],
-                            schema_name: str, schema: dict, max_tokens: int) -> Completion:
+    async def complete_json(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> Completion:
         deadline = self._deadline()  # one budget: queueing, the call and its retries
 
-        async def once():
+        async def once() -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
             async with asyncio.timeout_at(deadline):
                 return await self._create(model, messages, schema_name, schema, max_tokens)
+
         for attempt in count():
             try:
                 async with self._call(deadline):
@@ -118,16 +155,25 @@ class OpenAIModelClient:
                 return completion_of(response, model, messages)
             except ModelError as error:
                 await self._before_retry(error, attempt, deadline)
+        raise AssertionError("unreachable: count() never ends")
 
-    async def stream_json(self, *, model: str, messages: list[dict[str, str]], schema_name: str,
-                          schema: dict, max_tokens: int) -> AsyncIterator[str | Completion]:
+    async def stream_json(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> AsyncIterator[str | Completion]:
         deadline = self._deadline()
         for attempt in count():
             started = False
             try:
                 async with self._call(deadline):
-                    async for event in self._stream(model, messages, schema_name, schema,
-                                                    max_tokens, deadline):
+                    async for event in self._stream(
+                        model, messages, schema_name, schema, max_tokens, deadline
+                    ):
                         started = True
                         yield event
                 return
@@ -136,7 +182,7 @@ class OpenAIModelClient:
                     raise
                 await self._before_retry(error, attempt, deadline)
 
-    async def _translated(self, once: Callable[[], Awaitable]):
+    async def _translated(self, once: Callable[[], Awaitable[T]]) -> T:
         try:
             return await once()
         except TimeoutError as exc:
@@ -150,21 +196,46 @@ class OpenAIModelClient:
         cause = error.__cause__
         if attempt >= self._retries or not _transient(cause):
             raise error
-        wait = min(BACKOFF_S * 2 ** attempt, MAX_BACKOFF_S)
+        wait = min(BACKOFF_S * 2**attempt, MAX_BACKOFF_S)
         if isinstance(error, ModelBusy) and error.retry_after is not None:
             wait = error.retry_after
         if asyncio.get_running_loop().time() + wait >= deadline:
             raise error
         await asyncio.sleep(wait)
 
-    async def _stream(self, model, messages, schema_name, schema, max_tokens, deadline):
+    async def _stream(
+        self,
+        model: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+        deadline: float,
+    ) -> AsyncIterator[str | Completion]:
         def left() -> float:
             return max(deadline - asyncio.get_running_loop().time(), 0.0)
+
         try:
-            stream = await asyncio.wait_for(self._create(
-                model, messages, schema_name, schema, max_tokens, stream=True,
-                stream_options={"include_usage": True}), left())
-            parts, refusal, finish, usage, chosen = [], [], None, None, False
+            stream = cast(
+                AsyncStream[ChatCompletionChunk],
+                await asyncio.wait_for(
+                    self._create(
+                        model,
+                        messages,
+                        schema_name,
+                        schema,
+                        max_tokens,
+                        stream=True,
+                        stream_options={"include_usage": True},
+                    ),
+                    left(),
+                ),
+            )
+            parts: list[str] = []
+            refusal: list[str] = []
+            finish: str | None = None
+            usage: CompletionUsage | None = None
+            chosen = False
             async with stream:
                 async for chunk in _with_deadline(stream, left):
                     usage = chunk.usage or usage
@@ -182,21 +253,48 @@ class OpenAIModelClient:
         except openai.OpenAIError as exc:
             raise translate(exc) from exc
 
-    async def _create(self, model, messages, schema_name, schema, max_tokens, **extra):
+    async def _create(
+        self,
+        model: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+        **extra: Any,
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
+        """One call to the SDK: a stream of chunks when `extra` asks for one."""
+        # Our messages are plain {"role", "content"} dicts: the SDK's message params at runtime.
+        sdk_messages = cast(list[ChatCompletionMessageParam], messages)
+        # Which overload (stream or not) depends on `extra`, so the SDK's result is typed here.
+        response: ChatCompletion | AsyncStream[ChatCompletionChunk]
         if self.json_mode != "json_object":
             try:
-                return await self._sdk.chat.completions.create(
-                    model=model, messages=messages, max_tokens=max_tokens, temperature=0,
-                    response_format={"type": "json_schema", "json_schema": {
-                        "name": schema_name, "schema": schema, "strict": True}}, **extra)
+                response = await self._sdk.chat.completions.create(
+                    model=model,
+                    messages=sdk_messages,
+                    max_tokens=max_tokens,
+                    temperature=0,
+                    response_format={
+                        "type": "json_schema",
+                        "json_schema": {"name": schema_name, "schema": schema, "strict": True},
+                    },
+                    **extra,
+                )
+                return response
             except openai.BadRequestError as exc:
                 if self.json_mode == "json_schema" or not _rejects_schema(exc):
                     raise
                 log.warning("model endpoint rejects json_schema output (%s); using JSON mode", exc)
                 self.json_mode = "json_object"
-        return await self._sdk.chat.completions.create(
-            model=model, messages=messages, max_tokens=max_tokens, temperature=0,
-            response_format={"type": "json_object"}, **extra)
+        response = await self._sdk.chat.completions.create(
+            model=model,
+            messages=sdk_messages,
+            max_tokens=max_tokens,
+            temperature=0,
+            response_format={"type": "json_object"},
+            **extra,
+        )
+        return response
 
     async def ping(self) -> bool:
         """Whether the endpoint answers at all (readiness)."""
@@ -211,7 +309,9 @@ class OpenAIModelClient:
         await self._sdk.close()
 
 
-async def _with_deadline(stream, left):
+async def _with_deadline(
+    stream: AsyncStream[ChatCompletionChunk], left: Callable[[], float]
+) -> AsyncIterator[ChatCompletionChunk]:
     """Each chunk must come before the call's deadline."""
     iterator = stream.__aiter__()
     while True:
@@ -221,18 +321,32 @@ async def _with_deadline(stream, left):
             return
 
 
-def completion_of(response, model: str, messages: list[dict[str, str]]) -> Completion:
+def completion_of(response: Any, model: str, messages: list[dict[str, str]]) -> Completion:
+    """`response` is what the SDK parsed: a ChatCompletion, or anything else when the endpoint
+    is not the API."""
     if not hasattr(response, "choices"):  # e.g. a web page: a base URL that is not the API
         raise ModelBadOutput("the model endpoint did not answer with a chat completion")
     if not response.choices or response.choices[0].message is None:
         raise ModelBadOutput("the model returned no choices")
     choice = response.choices[0]
-    return checked(choice.finish_reason, getattr(choice.message, "refusal", None),
-                   choice.message.content or "", response.usage, model, messages)
+    return checked(
+        choice.finish_reason,
+        getattr(choice.message, "refusal", None),
+        choice.message.content or "",
+        response.usage,
+        model,
+        messages,
+    )
 
 
-def checked(finish_reason: str | None, refusal: str | None, text: str, usage, model: str,
-            messages: list[dict[str, str]]) -> Completion:
+def checked(
+    finish_reason: str | None,
+    refusal: str | None,
+    text: str,
+    usage: CompletionUsage | None,
+    model: str,
+    messages: list[dict[str, str]],
+) -> Completion:
     """The answer's text and token counts; truncated, refused or empty answers are errors."""
     if finish_reason == "length":
         raise ModelBadOutput("the model's answer was cut off (finish_reason: length)")
@@ -240,9 +354,10 @@ def checked(finish_reason: str | None, refusal: str | None, text: str, usage, mo
         raise ModelBadOutput(f"the model refused: {refusal[:200]}")
     if not text.strip():
         raise ModelBadOutput("the model returned an empty answer")
-    counts = (getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None))
-    if all(isinstance(n, int) for n in counts):
-        return Completion(text, *counts)
+    prompt_tokens = getattr(usage, "prompt_tokens", None)
+    completion_tokens = getattr(usage, "completion_tokens", None)
+    if isinstance(prompt_tokens, int) and isinstance(completion_tokens, int):
+        return Completion(text, prompt_tokens, completion_tokens)
     tokenizer = tokenizer_for(model)  # some servers send no usage, or nulls: count it ourselves
     prompt = tokenizer.count("\n".join(m["content"] for m in messages))
     return Completion(text, prompt, tokenizer.count(text))

@@ -12,15 +12,15 @@ it costs one pass over the words instead of a sentence-by-sentence matrix.
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 import math
 import re
 
-from ..reading.article import Article, Sentence
-from ..verification.answer_types import expected_type, gives
 from ..conversation import ChatMessage, is_follow_up, question_of, recent_turns
-from ..reading.retrieval import Hit, content_words, query_words, search
-from ..words import content_stems
+from ..reading.article import Article, Sentence
+from ..reading.retrieval import Hit, query_words, search
+from ..verification.answer_types import expected_type, gives
+from ..words import content_stems, reader_words
 from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 
 Vector = dict[str, float]
@@ -57,29 +57,39 @@ class ExtractiveEngine:
         chosen = await asyncio.to_thread(choose_sentences, article, options.sentences)
         return Draft(claims=[DraftClaim(text=s.text, sentence_ids=[s.id]) for s in chosen])
 
-    async def answer_stream(self, article: Article, messages: list[ChatMessage]
-                            ) -> AsyncIterator[str | AnswerDraft]:
+    async def answer_stream(
+        self, article: Article, messages: list[ChatMessage]
+    ) -> AsyncIterator[str | AnswerDraft]:
         draft = await asyncio.to_thread(answer_from_sentences, article, messages)
         for index, claim in enumerate(draft.claims):
             yield (" " if index else "") + claim.text
         yield draft
 
-    async def repair(self, article: Article, draft: Draft, problems: list[str],
-                     options: SummaryOptions) -> Draft | None:
+    async def repair(
+        self, article: Article, draft: Draft, problems: list[str], options: SummaryOptions
+    ) -> Draft | None:
         return None  # its claims are article sentences, cited verbatim
 
 
 def answer_from_sentences(article: Article, messages: list[ChatMessage]) -> AnswerDraft:
     hits = answer_hits(article, messages)
     if not hits:
-        return AnswerDraft(claims=[], answerable=False,
-                           explanation="No sentence of the article answers this question.")
-    return AnswerDraft(claims=[DraftClaim(text=h.sentence.text, sentence_ids=[h.sentence.id])
-                               for h in sorted(hits, key=lambda h: h.sentence.id)])
+        return AnswerDraft(
+            claims=[],
+            answerable=False,
+            explanation="No sentence of the article answers this question.",
+        )
+    return AnswerDraft(
+        claims=[
+            DraftClaim(text=h.sentence.text, sentence_ids=[h.sentence.id])
+            for h in sorted(hits, key=lambda h: h.sentence.id)
+        ]
+    )
 
 
-def answer_hits(article: Article, messages: list[ChatMessage],
-                threshold: float = ANSWER_THRESHOLD) -> list[Hit]:
+def answer_hits(
+    article: Article, messages: list[ChatMessage], threshold: float = ANSWER_THRESHOLD
+) -> list[Hit]:
     """The best-supported sentences for the question, or none when none covers it enough.
 
     An answer sentence gives the answer type the question expects (answer_types.gives) and
@@ -91,16 +101,22 @@ def answer_hits(article: Article, messages: list[ChatMessage],
     question = question_of(messages)
     context = " ".join(m.content for m in recent_turns(messages)) if is_follow_up(messages) else ""
     kind = expected_type(question)
-    found = [h for h in search(article, question, context, limit=len(article.sentences))
-             if _can_answer(h.sentence.text)]
+    found = [
+        h
+        for h in search(article, question, context, limit=len(article.sentences))
+        if _can_answer(h.sentence.text)
+    ]
     if not found:
         return []
     top = max(found, key=lambda h: h.coverage)
-    missing = set(query_words(question)) - set(content_words(top.sentence.text))
+    missing = set(query_words(question)) - set(reader_words(top.sentence.text))
 
     def covers_enough(hit: Hit) -> bool:
-        share = (COMPLEMENT_COVERAGE if missing & set(content_words(hit.sentence.text))
-                 else RELATIVE_COVERAGE)
+        share = (
+            COMPLEMENT_COVERAGE
+            if missing & set(reader_words(hit.sentence.text))
+            else RELATIVE_COVERAGE
+        )
         return hit.coverage >= max(threshold, share * top.coverage)
 
     hits = [h for h in found if covers_enough(h) and gives(h.sentence.text, kind, question)]
@@ -119,8 +135,10 @@ def choose_sentences(article: Article, count: int) -> list[Sentence]:
     candidates = summary_candidates(article)
     vectors = tfidf_vectors([s.text for s in candidates])
     central = centrality(vectors)
-    scores = [LEAD_WEIGHT * math.exp(-i / LEAD_DECAY) + (1 - LEAD_WEIGHT) * c
-              for i, c in enumerate(central)]
+    scores = [
+        LEAD_WEIGHT * math.exp(-i / LEAD_DECAY) + (1 - LEAD_WEIGHT) * c
+        for i, c in enumerate(central)
+    ]
     chosen = select_diverse(scores, vectors, count)
     return [candidates[i] for i in sorted(chosen)]
 
@@ -154,7 +172,7 @@ def centrality(vectors: list[Vector]) -> list[float]:
     return [d / top if top > 0 else 0.0 for d in degree]
 
 
-def cosine(a: Vector, b: Vector) -> float:
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     return sum(weight * large.get(w, 0.0) for w, weight in small.items())
 

@@ -25,7 +25,7 @@ class ClaimTextStream:
                 if index:
                     out.append(" ")  # claims are joined by a space, as in the answer
             if len(text) > len(sent):
-                out.append(text[len(sent):])
+                out.append(text[len(sent) :])
                 self._sent[index] = text
         return "".join(out)
 
@@ -46,6 +46,7 @@ def _decode_prefix(buffer: str, start: int) -> str:
         else:
             i += 1
     try:
-        return json.loads('"' + buffer[start:min(i, len(buffer))] + '"')
+        text: str = json.loads('"' + buffer[start : min(i, len(buffer))] + '"')
+        return text
     except json.JSONDecodeError:
         return ""

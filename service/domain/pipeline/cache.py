@@ -4,16 +4,17 @@ from collections.abc import Awaitable, Callable
 import hashlib
 import json
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from ..engines.base import Engine
 from ..results import Grounded
 
 G = TypeVar("G", bound=Grounded)
 
 
 class ResultCache(Protocol):
-    def get_result(self, key: str) -> dict | None: ...
-    def put_result(self, key: str, article_id: str, value: dict) -> None: ...
+    def get_result(self, key: str) -> dict[str, Any] | None: ...
+    def put_result(self, key: str, article_id: str, value: dict[str, Any]) -> None: ...
 
 
 def _code_version() -> str:
@@ -28,16 +29,29 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def cache_key(kind: str, article_id: str, request: dict, engine) -> str:
+def cache_key(kind: str, article_id: str, request: dict[str, Any], engine: Engine) -> str:
     """Everything that changes the answer: the request, the engine, its model, prompts and
     budgets, the endpoint it calls (the same model name elsewhere is another model), the code."""
-    parts = [kind, article_id, request, engine.name, engine.model, engine.prompt_version,
-             getattr(engine, "cache_scope", ""), CODE_VERSION]
+    parts = [
+        kind,
+        article_id,
+        request,
+        engine.name,
+        engine.model,
+        engine.prompt_version,
+        getattr(engine, "cache_scope", ""),
+        CODE_VERSION,
+    ]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-async def through_cache(cache: ResultCache | None, key: str, article_id: str, kind: type[G],
-                        compute: Callable[[], Awaitable[G]]) -> G:
+async def through_cache(
+    cache: ResultCache | None,
+    key: str,
+    article_id: str,
+    kind: type[G],
+    compute: Callable[[], Awaitable[G]],
+) -> G:
     """A hit comes back with `usage.cached: true` and costs no model call."""
     if cache is not None and (hit := cache.get_result(key)) is not None:
         result = kind.model_validate(hit)

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 
 from pydantic import Field
 
-from ..reading.article import Article
-from .cache import ResultCache, cache_key
 from ..conversation import ChatMessage, question_of
 from ..engines.base import AnswerDraft, Engine, SummaryOptions
 from ..errors import ModelBadOutput
+from ..reading.article import Article
 from ..results import Grounded, Validation, validation_for
+from .cache import ResultCache, cache_key
 from .repair import ground_with_repair
 
 # The one "cannot answer" sentence, shared by the prompts and the response.
@@ -25,22 +25,29 @@ Event = tuple[str, object]  # ("delta", str) | ("claim", Claim) | ("done", Groun
 
 class GroundedAnswer(Grounded):
     answer: str
-    answerable: bool = Field(description="False when the article does not contain the answer; "
-                             "such answers carry no claims and no citations.")
-    explanation: str | None = Field(None, description="With `answerable: false`, why (the "
-                                    "engine's words, not checked against the article).")
+    answerable: bool = Field(
+        description="False when the article does not contain the answer; "
+        "such answers carry no claims and no citations."
+    )
+    explanation: str | None = Field(
+        None,
+        description="With `answerable: false`, why (the "
+        "engine's words, not checked against the article).",
+    )
 
 
-async def answer(article: Article, messages: list[ChatMessage], engine: Engine,
-                 cache: ResultCache | None = None) -> GroundedAnswer:
+async def answer(
+    article: Article, messages: list[ChatMessage], engine: Engine, cache: ResultCache | None = None
+) -> GroundedAnswer:
     async for kind, value in answer_events(article, messages, engine, cache):
         if kind == "done":
             return value  # type: ignore[return-value]
     raise AssertionError("answer_events always ends with done")
 
 
-async def answer_events(article: Article, messages: list[ChatMessage], engine: Engine,
-                        cache: ResultCache | None = None) -> AsyncIterator[Event]:
+async def answer_events(
+    article: Article, messages: list[ChatMessage], engine: Engine, cache: ResultCache | None = None
+) -> AsyncIterator[Event]:
     question_of(messages)
     key = cache_key("chat", article.id, {"messages": [m.model_dump() for m in messages]}, engine)
     if cache is not None and (hit := cache.get_result(key)) is not None:
@@ -68,18 +75,31 @@ async def _grounded(article: Article, draft: AnswerDraft, engine: Engine) -> Gro
         return abstention(article, engine, draft)
     options = SummaryOptions(max_sentences=min(max(len(draft.claims), 1), 50))
     g = await ground_with_repair(article, draft, engine, options)
-    return GroundedAnswer(article_id=article.id, answer=g.output, answerable=True, claims=g.claims,
-                          validation=validation_for(g.claims, g.dropped, g.repaired), usage=g.usage,
-                          engine=engine.name, model=engine.model,
-                          prompt_version=engine.prompt_version)
+    return GroundedAnswer(
+        article_id=article.id,
+        answer=g.output,
+        answerable=True,
+        claims=g.claims,
+        validation=validation_for(g.claims, g.dropped, g.repaired),
+        usage=g.usage,
+        engine=engine.name,
+        model=engine.model,
+        prompt_version=engine.prompt_version,
+    )
 
 
 def abstention(article: Article, engine: Engine, draft: AnswerDraft) -> GroundedAnswer:
     """No claims, no citations, nothing asserted about the article: the answer is the fixed
     sentence, and the engine's own words go apart, as an explanation nobody checked."""
-    return GroundedAnswer(article_id=article.id, answer=NOT_IN_ARTICLE, answerable=False,
-                          explanation=draft.explanation[:500] or None, claims=[],
-                          validation=Validation(status="verified", claims=0, supported=0,
-                                                unsupported=0),
-                          usage=draft.usage, engine=engine.name, model=engine.model,
-                          prompt_version=engine.prompt_version)
+    return GroundedAnswer(
+        article_id=article.id,
+        answer=NOT_IN_ARTICLE,
+        answerable=False,
+        explanation=draft.explanation[:500] or None,
+        claims=[],
+        validation=Validation(status="verified", claims=0, supported=0, unsupported=0),
+        usage=draft.usage,
+        engine=engine.name,
+        model=engine.model,
+        prompt_version=engine.prompt_version,
+    )

@@ -7,7 +7,9 @@ from ..reading.article import Article
 from ..results import Citation
 
 
-def resolve_citations(article: Article, sentence_ids: list[int]) -> tuple[list[Citation], list[int]]:
+def resolve_citations(
+    article: Article, sentence_ids: list[int]
+) -> tuple[list[Citation], list[int]]:
     """Citations for the ids that name citable sentences, and the ids dropped (unknown ids,
     furniture, suspected injections)."""
     citations: list[Citation] = []
@@ -17,7 +19,8 @@ def resolve_citations(article: Article, sentence_ids: list[int]) -> tuple[list[C
         if sentence is None or not sentence.citable:
             dropped.append(sentence_id)
             continue
-        quote = article.text[sentence.start:sentence.end]
-        citations.append(Citation(start=sentence.start, end=sentence.end, quote=quote,
-                                  sentence_id=sentence.id))
+        quote = article.text[sentence.start : sentence.end]
+        citations.append(
+            Citation(start=sentence.start, end=sentence.end, quote=quote, sentence_id=sentence.id)
+        )
     return citations, dropped

@@ -1,18 +1,20 @@
 """Summaries: draft with an engine, ground every claim, repair once, cache the result."""
 
-from ..reading.article import Article
-from .cache import ResultCache, cache_key, through_cache
 from ..engines.base import Engine, SummaryOptions
+from ..reading.article import Article
 from ..results import Claim, GroundedSummary, validation_for
+from .cache import ResultCache, cache_key, through_cache
 from .grounding import compose
 from .repair import ground_with_repair
 
 
-async def summarize(article: Article, options: SummaryOptions, engine: Engine,
-                    cache: ResultCache | None = None) -> GroundedSummary:
+async def summarize(
+    article: Article, options: SummaryOptions, engine: Engine, cache: ResultCache | None = None
+) -> GroundedSummary:
     key = cache_key("summary", article.id, options.model_dump(), engine)
-    return await through_cache(cache, key, article.id, GroundedSummary,
-                               lambda: _summarize(article, options, engine))
+    return await through_cache(
+        cache, key, article.id, GroundedSummary, lambda: _summarize(article, options, engine)
+    )
 
 
 async def _summarize(article: Article, options: SummaryOptions, engine: Engine) -> GroundedSummary:
@@ -22,14 +24,21 @@ async def _summarize(article: Article, options: SummaryOptions, engine: Engine) 
     if options.unsupported == "drop":
         output, kept = _without_unsupported(claims, options.style)
         removed, claims = len(claims) - len(kept), kept
-    return GroundedSummary(article_id=article.id, summary=output, claims=claims,
-                           validation=validation_for(claims, g.dropped, g.repaired, removed),
-                           usage=g.usage,
-                           engine=engine.name, model=engine.model,
-                           prompt_version=engine.prompt_version)
+    return GroundedSummary(
+        article_id=article.id,
+        summary=output,
+        claims=claims,
+        validation=validation_for(claims, g.dropped, g.repaired, removed),
+        usage=g.usage,
+        engine=engine.name,
+        model=engine.model,
+        prompt_version=engine.prompt_version,
+    )
 
 
 def _without_unsupported(claims: list[Claim], style: str) -> tuple[str, list[Claim]]:
     kept = [c for c in claims if c.verdict == "supported"]
     output, spans = compose([c.text for c in kept], style)
-    return output, [c.model_copy(update={"start": s, "end": e}) for c, (s, e) in zip(kept, spans)]
+    return output, [
+        c.model_copy(update={"start": s, "end": e}) for c, (s, e) in zip(kept, spans, strict=True)
+    ]

@@ -1,18 +1,19 @@
 """Checking any text against a source: each claim of the text, the source sentences that best
 support it (its citations), a support score and a verdict. The same verifier as summaries and
-chat use (verify.py): one implementation."""
+chat use (verification/support.py): one implementation."""
 
 import asyncio
 
 from pydantic import BaseModel
 
-from ..reading.article import Article, Sentence
-from ..verification.claims import split_claims
 from ..errors import LimitExceeded
-from ..results import Citation, Claim, Usage, Validation, validation_for
-from ..verification.judge import judge_claims
 from ..model import ModelClient
+from ..reading.article import Article, Sentence
 from ..reading.retrieval import search
+from ..results import Citation, Claim, Usage, Validation, validation_for
+from ..verification.claims import split_claims
+from ..verification.features import article_source
+from ..verification.judge import judge_claims
 from ..verification.support import Support, check_support, coverage
 
 CANDIDATES = 8  # source sentences retrieved per claim before alignment
@@ -32,31 +33,53 @@ class CheckedText(BaseModel):
 def check_text(source: Article, text: str, max_claims: int = 500) -> CheckedText:
     spans = split_claims(text)
     if len(spans) > max_claims:
-        raise LimitExceeded("max_verify_claims", max_claims,
-                            f"the text has {len(spans)} claims; the limit is {max_claims}")
+        raise LimitExceeded(
+            "max_verify_claims",
+            max_claims,
+            f"the text has {len(spans)} claims; the limit is {max_claims}",
+        )
     claims = [_check_claim(source, text, start, end) for start, end in spans]
-    return CheckedText(source_id=source.id, text=text, claims=claims,
-                       validation=validation_for(claims, []), usage=Usage())
+    return CheckedText(
+        source_id=source.id,
+        text=text,
+        claims=claims,
+        validation=validation_for(claims, []),
+        usage=Usage(),
+    )
 
 
-async def check_text_with_judge(source: Article, text: str, client: ModelClient,
-                                model: str, max_claims: int = 500) -> CheckedText:
+async def check_text_with_judge(
+    source: Article, text: str, client: ModelClient, model: str, max_claims: int = 500
+) -> CheckedText:
     """The offline check, then a model's verdict on each claim against its citations."""
     checked = await asyncio.to_thread(check_text, source, text, max_claims)
     usage = Usage()
     claims = await judge_claims(checked.claims, client, model, usage)
-    return checked.model_copy(update={"claims": claims, "usage": usage, "engine": "llm-judge",
-                                      "model": model,
-                                      "validation": validation_for(claims, [])})
+    return checked.model_copy(
+        update={
+            "claims": claims,
+            "usage": usage,
+            "engine": "llm-judge",
+            "model": model,
+            "validation": validation_for(claims, []),
+        }
+    )
 
 
 def _check_claim(source: Article, text: str, start: int, end: int) -> Claim:
     evidence, support = best_evidence(source, text[start:end])
-    citations = [Citation(start=s.start, end=s.end, quote=source.text[s.start:s.end],
-                          sentence_id=s.id) for s in evidence]
-    return Claim(text=text[start:end], start=start, end=end, citations=citations,
-                 verdict="supported" if support.supported else "unsupported",
-                 support=support.score)
+    citations = [
+        Citation(start=s.start, end=s.end, quote=source.text[s.start : s.end], sentence_id=s.id)
+        for s in evidence
+    ]
+    return Claim(
+        text=text[start:end],
+        start=start,
+        end=end,
+        citations=citations,
+        verdict=support.verdict,
+        support=support.score,
+    )
 
 
 def best_evidence(source: Article, claim: str) -> tuple[list[Sentence], Support]:
@@ -80,7 +103,7 @@ def best_evidence(source: Article, claim: str) -> tuple[list[Sentence], Support]
             break
         chosen, best = chosen + [sentence], rank
     chosen.sort(key=lambda s: s.id)
-    return chosen, check_support(claim, [s.text for s in chosen])
+    return chosen, check_support(claim, [s.text for s in chosen], article_source(source))
 
 
 def _rank(claim: str, sentences: list[Sentence]) -> tuple[int, float]:

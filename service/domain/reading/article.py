@@ -20,8 +20,11 @@ class Sentence(BaseModel):
     text: str = Field(description="Exactly article.text[start:end].")
     tokens: int
     furniture: bool = Field(description="Page furniture: kept in the text, never cited.")
-    suspect: bool = Field(False, description="Talks to an AI (prompt injection): kept in the text, "
-                          "never cited, never shown to a model.")
+    suspect: bool = Field(
+        False,
+        description="Talks to an AI (prompt injection): kept in the text, "
+        "never cited, never shown to a model.",
+    )
 
     @property
     def citable(self) -> bool:
@@ -52,27 +55,47 @@ class Article(BaseModel):
         return None
 
 
-def build_article(raw: str, *, title: str | None = None, url: str | None = None,
-                  fmt: str = "text", max_chars: int = 1_000_000, max_tokens: int | None = None,
-                  chunk_tokens: int = 512, tokenizer: Tokenizer | None = None) -> Article:
+def build_article(
+    raw: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    fmt: str = "text",
+    max_chars: int = 1_000_000,
+    max_tokens: int | None = None,
+    chunk_tokens: int = 512,
+    tokenizer: Tokenizer | None = None,
+) -> Article:
     """Turn what a user sent into the article every later step works on."""
     plain, found_title = to_plain_text(raw, fmt)
     text = normalize_text(plain)
     if not text:
         raise InvalidInput("the article has no text once normalized")
     if len(text) > max_chars:
-        raise LimitExceeded("max_article_chars", max_chars,
-                            f"the article has {len(text)} characters; the limit is {max_chars}")
+        raise LimitExceeded(
+            "max_article_chars",
+            max_chars,
+            f"the article has {len(text)} characters; the limit is {max_chars}",
+        )
     title = normalize_text(title or found_title or "") or None
     tokenizer = tokenizer or tokenizer_for(None)
     tokens = tokenizer.count(text)
     if max_tokens is not None and tokens > max_tokens:
-        raise LimitExceeded("max_article_tokens", max_tokens,
-                            f"the article has {tokens} tokens; the limit is {max_tokens}")
+        raise LimitExceeded(
+            "max_article_tokens",
+            max_tokens,
+            f"the article has {tokens} tokens; the limit is {max_tokens}",
+        )
     sentences = _sentences(text, tokenizer)
-    return Article(id=article_id(text, title), title=title, url=url, text=text,
-                   sentences=sentences, tokens=tokens,
-                   chunks=chunk_sentences(sentences, chunk_tokens))
+    return Article(
+        id=article_id(text, title),
+        title=title,
+        url=url,
+        text=text,
+        sentences=sentences,
+        tokens=tokens,
+        chunks=chunk_sentences(sentences, chunk_tokens),
+    )
 
 
 def article_id(text: str, title: str | None) -> str:
@@ -84,9 +107,18 @@ def _sentences(text: str, tokenizer: Tokenizer) -> list[Sentence]:
     spans = split_sentences(text)
     counts = tokenizer.count_many([text[s:e] for s, e in spans])
     suspects = suspect_paragraphs(text, spans)
-    return [Sentence(id=i, start=s, end=e, text=text[s:e], tokens=n,
-                     furniture=is_furniture(text[s:e]), suspect=suspect)
-            for i, ((s, e), n, suspect) in enumerate(zip(spans, counts, suspects), start=1)]
+    return [
+        Sentence(
+            id=i,
+            start=s,
+            end=e,
+            text=text[s:e],
+            tokens=n,
+            furniture=is_furniture(text[s:e]),
+            suspect=suspect,
+        )
+        for i, ((s, e), n, suspect) in enumerate(zip(spans, counts, suspects, strict=True), start=1)
+    ]
 
 
 def chunk_sentences(sentences: list[Sentence], max_tokens: int) -> list[Chunk]:
@@ -106,6 +138,11 @@ def chunk_sentences(sentences: list[Sentence], max_tokens: int) -> list[Chunk]:
 
 
 def _chunk(chunk_id: int, group: list[Sentence]) -> Chunk:
-    return Chunk(id=chunk_id, start=group[0].start, end=group[-1].end,
-                 first_sentence=group[0].id, last_sentence=group[-1].id,
-                 tokens=sum(s.tokens for s in group))
+    return Chunk(
+        id=chunk_id,
+        start=group[0].start,
+        end=group[-1].end,
+        first_sentence=group[0].id,
+        last_sentence=group[-1].id,
+        tokens=sum(s.tokens for s in group),
+    )

@@ -6,14 +6,56 @@ import re
 import lxml.etree
 import lxml.html
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 import trafilatura
+
+from ..words import WORD
 
 FORMATS = ("text", "html", "markdown")
 # Elements that start and end a line of their own in visible_text.
-_BLOCKS = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "dialog",
-           "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-           "h3", "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "nav", "ol", "p", "pre",
-           "section", "summary", "table", "tbody", "tfoot", "thead", "title", "tr", "ul"}
+_BLOCKS = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "legend",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "title",
+    "tr",
+    "ul",
+}
 # Table cells stay on their row's line, " | " between them (as Markdown tables come out too).
 _CELLS = {"td", "th"}
 CELL_SEPARATOR = " | "
@@ -23,8 +65,11 @@ _INVISIBLE = "//script|//style|//noscript|//template|//head"
 # Text hidden by a style sheet (a class) cannot be seen from here and is kept; so is
 # aria-hidden, which hides from screen readers what sighted readers do see (icons, duplicates).
 _MAYBE_HIDDEN = "//*[@hidden or @style] | //dialog[not(@open)]"
-_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))"
-                           r"\s*(?:!\s*important\s*)?(?:;|$)", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))"
+    r"\s*(?:!\s*important\s*)?(?:;|$)",
+    re.IGNORECASE,
+)
 # lxml refuses a str that declares an encoding, and cuts a document at a lone surrogate or NUL.
 _XML_DECLARATION = re.compile(r"\A[\s\ufeff]*<\?xml\b[^>]*>", re.IGNORECASE)
 _UNPARSABLE = re.compile("[\x00\ud800-\udfff]")
@@ -32,7 +77,6 @@ _WHOLE_DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 # trafilatura writes table rows as "| a | b |", under a header row "|---|---|".
 _TABLE_RULE = re.compile(r"\|(?:\s*:?-+:?\s*\|)+")
 _TABLE_ROW = re.compile(r"\| (.*) \|")
-_WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 # In a fragment (no <html> or <body>) the sender chose every word: when trafilatura keeps less
 # than this share of the visible words, it dropped content, not page furniture.
@@ -64,8 +108,12 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         return "", None
     _drop_hidden(root)
     document = lxml.html.tostring(root, encoding="unicode")
-    text = _tidy_tables(trafilatura.extract(document, output_format="txt", favor_recall=True,
-                                            include_comments=False) or "")
+    text = _tidy_tables(
+        trafilatura.extract(
+            document, output_format="txt", favor_recall=True, include_comments=False
+        )
+        or ""
+    )
     metadata = trafilatura.extract_metadata(document)
     fragment = not _WHOLE_DOCUMENT.search(html)
     if not text or fragment or len(text) < _TRAFILATURA_FLOOR:
@@ -77,7 +125,7 @@ def html_to_text(html: str) -> tuple[str, str | None]:
 
 def _better_of(extracted: str, visible: str, fragment: bool) -> str:
     """trafilatura's text unless it lost content or broke sentences apart; else the visible text."""
-    kept, total = len(_WORD.findall(extracted)), len(_WORD.findall(visible))
+    kept, total = len(WORD.findall(extracted)), len(WORD.findall(visible))
     if len(extracted) < _TRAFILATURA_FLOOR and (fragment or kept >= total):
         return visible  # a fragment, or a page it took whole: no furniture to lose by it
     if fragment and kept < _FRAGMENT_MIN_KEPT * total:
@@ -94,7 +142,7 @@ def visible_text(html: str) -> str:
     return _visible_text(root)
 
 
-def _parse_html(html: str):
+def _parse_html(html: str) -> lxml.html.HtmlElement | None:
     """The whole document (a fragment gets <html><body> around it), or None when it is empty."""
     html = _UNPARSABLE.sub("", _XML_DECLARATION.sub("", html, count=1))
     try:
@@ -103,14 +151,14 @@ def _parse_html(html: str):
         return None
 
 
-def _drop_hidden(root) -> None:
+def _drop_hidden(root: lxml.html.HtmlElement) -> None:
     hidden = [element for element in root.xpath(_MAYBE_HIDDEN) if _is_hidden(element)]
     for element in hidden:
         if element.getparent() is not None:
             element.drop_tree()  # keeps its tail: the text after it is not hidden
 
 
-def _is_hidden(element) -> bool:
+def _is_hidden(element: lxml.html.HtmlElement) -> bool:
     if element.tag == "dialog" and element.get("open") is None:
         return True
     flag = element.get("hidden")
@@ -119,7 +167,7 @@ def _is_hidden(element) -> bool:
     return bool(_HIDDEN_STYLE.search(element.get("style") or ""))
 
 
-def _visible_text(root) -> str:
+def _visible_text(root: lxml.html.HtmlElement) -> str:
     """Text of `root` (changed in place): a line per block, " | " between table cells."""
     for invisible in root.xpath(_INVISIBLE):
         invisible.drop_tree()
@@ -159,7 +207,7 @@ _SOFT_BREAK = "\x00"  # a block's edge inside a cell: one space at most, none at
 _SOFT_BREAKS = re.compile(" ?\x00+ ?")
 
 
-def _next_cell(cell):
+def _next_cell(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     following = cell.getnext()
     while following is not None and not isinstance(following.tag, str):  # a comment
         following = following.getnext()
@@ -204,7 +252,7 @@ def markdown_to_text(markdown: str) -> str:
     return "\n\n".join(block for block in blocks if block.strip())
 
 
-def _inline_text(token) -> str:
+def _inline_text(token: Token) -> str:
     parts = []
     for child in token.children or []:
         if child.type in ("text", "code_inline"):

@@ -11,38 +11,44 @@ import unicodedata
 
 from confusable_homoglyphs.confusables import confusables_data
 
-_PATTERNS = re.compile("|".join([
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines|"
-    r"directions|(you were|you've been|you have been) (told|given))\b",  # "Ignore all previous..."
-    r"\b(system|admin|developer) (note|prompt|override|instruction)s?\s*:",
-    r"\b(you are|act as|pretend to be)\b.{0,30}\b(an? )?(ai|assistant|language model|chatbot|llm|"
-    r"gpt)\b",
-    r"\b(note|message|instructions?) (to|for) (any |all )?(ai|llms?|language models?|assistants?|"
-    r"chatbots?|models?|summari[sz]ers?)\b",
-    r"^\s*(system|assistant|developer)\s*(message)?\s*:",  # fake chat turns
-    r"<\|?(im_start|im_end|system|endoftext)\|?>|\[/?inst\]|^#{2,}\s*(system|assistant|instruction)",
-    r"\bdeveloper mode\b|\bjailbreak\b",
-    r"\b(summar(y|ies)|answers?|responses?|outputs?|replies)\b.{0,30}\b(must|should|shall)\b.{0,20}"
-    r"\b(say|state|report|include|mention|end|begin|start|contain|cite)",
-    r"\b(at the (end|start|beginning) of|in) your (answer|summary|response|reply|output)\b",
-    r"\b(assistants?|ai|models?|chatbots?|llms?)\b.{0,40}\b(must|should|shall)\b.{0,20}"
-    r"\b(cite|say|state|report|answer|treat|use)\b",
-    r"^\s*\[(source|citation|ref|reference)\s*\d+\b|^\s*(source|citation)\s*\[?\d+\]?\s*:",  # fake cites
-    r"\b(do not|don't|never) (mention|tell|reveal|say|include)\b.{0,60}\b(reader|user|summary|"
-    r"answer)\b",
-]), re.IGNORECASE)
+_PATTERNS = re.compile(
+    "|".join(
+        [
+            r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines|"
+            r"directions|(you were|you've been|you have been) (told|given))\b",  # "Ignore all previous..."
+            r"\b(system|admin|developer) (note|prompt|override|instruction)s?\s*:",
+            r"\b(you are|act as|pretend to be)\b.{0,30}\b(an? )?(ai|assistant|language model|chatbot|llm|"
+            r"gpt)\b",
+            r"\b(note|message|instructions?) (to|for) (any |all )?(ai|llms?|language models?|assistants?|"
+            r"chatbots?|models?|summari[sz]ers?)\b",
+            r"^\s*(system|assistant|developer)\s*(message)?\s*:",  # fake chat turns
+            r"<\|?(im_start|im_end|system|endoftext)\|?>|\[/?inst\]|^#{2,}\s*(system|assistant|instruction)",
+            r"\bdeveloper mode\b|\bjailbreak\b",
+            r"\b(summar(y|ies)|answers?|responses?|outputs?|replies)\b.{0,30}\b(must|should|shall)\b.{0,20}"
+            r"\b(say|state|report|include|mention|end|begin|start|contain|cite)",
+            r"\b(at the (end|start|beginning) of|in) your (answer|summary|response|reply|output)\b",
+            r"\b(assistants?|ai|models?|chatbots?|llms?)\b.{0,40}\b(must|should|shall)\b.{0,20}"
+            r"\b(cite|say|state|report|answer|treat|use)\b",
+            r"^\s*\[(source|citation|ref|reference)\s*\d+\b|^\s*(source|citation)\s*\[?\d+\]?\s*:",  # fake cites
+            r"\b(do not|don't|never) (mention|tell|reveal|say|include)\b.{0,60}\b(reader|user|summary|"
+            r"answer)\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
 
 
 # Unicode tag characters are invisible, yet a model reads them as the ASCII they encode
 # ("ASCII smuggling"): text a reader cannot see is an injection whatever it says. Only an emoji
 # flag of a region (a black flag, tag letters, a cancel tag) uses them legitimately.
-_TAG_FLAG = re.compile("\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F")
-_HIDDEN_TEXT = re.compile("[\U000E0020-\U000E007E]{2,}")
+_TAG_FLAG = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+_HIDDEN_TEXT = re.compile("[\U000e0020-\U000e007e]{2,}")
 
 
 def looks_injected(sentence: str) -> bool:
-    return bool(_HIDDEN_TEXT.search(_TAG_FLAG.sub("", sentence))
-                or _PATTERNS.search(skeleton(sentence)))
+    return bool(
+        _HIDDEN_TEXT.search(_TAG_FLAG.sub("", sentence)) or _PATTERNS.search(skeleton(sentence))
+    )
 
 
 def skeleton(text: str) -> str:
@@ -55,7 +61,7 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
-class _Fold(dict):
+class _Fold(dict[int, str | None]):
     """A str.translate table filled on first sight of each character."""
 
     def __missing__(self, code: int) -> str | None:
@@ -69,8 +75,9 @@ def _fold(char: str) -> str | None:
         return char
     if unicodedata.category(char) in ("Mn", "Cf"):  # stray marks, zero-width and bidi characters
         return None
-    latin = [c["c"] for c in confusables_data.get(char, ()) if c["c"].isascii()
-             and c["c"].isalnum()]
+    latin = [
+        c["c"] for c in confusables_data.get(char, ()) if c["c"].isascii() and c["c"].isalnum()
+    ]
     if not latin:
         return char
     # Unicode's prototype for "I" look-alikes is "l": an upper-case one stands for "I".

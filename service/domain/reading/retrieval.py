@@ -3,72 +3,33 @@
 Also an IDF-weighted coverage score, the share of the question's content words that a sentence
 holds: unlike a BM25 score it compares across questions, so one threshold can decide abstention.
 
-Words are compared as readers compare them: "Lang's" is "Lang", "bought" is "buy" (Porter
-stemming alone keeps possessives and irregular verb forms apart).
+Words are compared as readers compare them (words.reader_words): "Lang's" is "Lang", "bought"
+is "buy".
 """
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 import logging
 import math
 import re
 import threading
 
 import bm25s
-from nltk.stem.porter import PorterStemmer
 import numpy as np
 
+from ..words import reader_words
 from .article import Article, Sentence
-from ..words import STOPWORDS
 
-
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
-_POSSESSIVE = re.compile(r"['’]s\b")
-# Past forms that stemming leaves apart from their base; forms that are as often another word
-# ("ground", "wound", "bound", "lay" for "lie") are left out.
-_IRREGULAR = """arise:arose,arisen awake:awoke,awoken bear:bore,borne beat:beaten become:became
-begin:began,begun bend:bent bite:bit,bitten bleed:bled blow:blew,blown
-break:broke,broken breed:bred bring:brought build:built burn:burnt buy:bought catch:caught
-choose:chose,chosen come:came creep:crept deal:dealt dig:dug draw:drew,drawn
-dream:dreamt drink:drank,drunk drive:drove,driven eat:ate,eaten fall:fell,fallen feed:fed
-feel:felt fight:fought find:found flee:fled fly:flew,flown forbid:forbade,forbidden
-forget:forgot,forgotten forgive:forgave,forgiven freeze:froze,frozen get:got,gotten
-give:gave,given go:went,gone grow:grew,grown hang:hung hear:heard hide:hid,hidden
-hold:held keep:kept know:knew,known lay:laid lead:led leave:left lend:lent
-light:lit lose:lost make:made mean:meant meet:met pay:paid prove:proven
-ride:rode,ridden ring:rang,rung rise:rose,risen run:ran seek:sought sell:sold
-send:sent shake:shook,shaken shine:shone shoot:shot show:shown shrink:shrank,shrunk
-sing:sang,sung sink:sank,sunk sit:sat sleep:slept slide:slid speak:spoke,spoken
-spend:spent spin:spun spring:sprang,sprung stand:stood steal:stole,stolen
-stick:stuck sting:stung strike:struck swear:swore,sworn sweep:swept swim:swam,swum swing:swung
-take:took,taken teach:taught tear:tore,torn tell:told think:thought throw:threw,thrown
-understand:understood wake:woke,woken wear:wore,worn weep:wept win:won
-withdraw:withdrew,withdrawn write:wrote,written"""
-_BASE_FORM = {form: pair.split(":")[0] for pair in _IRREGULAR.split()
-              for form in pair.split(":")[1].split(",")}
-
-
-def content_words(text: str) -> list[str]:
-    """Porter stems of the words that carry content, in order, repeats kept; a possessive is
-    its noun and an irregular verb form its base."""
-    words = (w.lower() for w in _WORD.findall(_POSSESSIVE.sub("", text)))
-    return [_stem(_BASE_FORM.get(w, w)) for w in words if w not in STOPWORDS]
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return _STEMMER.stem(word)
-
-
-_STEMMER = PorterStemmer()
 # bm25s sets its own logger to DEBUG: a line for every index built, whatever the service's level.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
-QUESTION_STEMS = frozenset(content_words(
-    "much many long often happen happened tell know mean meaning kind type sort exactly "
-    "according article story report reported"))
+QUESTION_STEMS = frozenset(
+    reader_words(
+        "much many long often happen happened tell know mean meaning kind type sort exactly "
+        "according article story report reported"
+    )
+)
 CONTEXT_WEIGHT = 0.3  # the most context can add, as a share of the best own score
 _UNSEEN = "\x00unseen"  # the weight of a query word the article never uses
 _INDEX_CACHE_SIZE = 64
@@ -108,25 +69,33 @@ def search(article: Article, question: str, context: str = "", limit: int = 5) -
     scores = _steered(_scores(index, own), _scores(index, extra))
     ranked = sorted(range(len(index.sentences)), key=lambda i: -scores[i])[:limit]
     covered = set(own or extra)
-    queries = [covered, covered | set(content_words(" ".join(_NAME.findall(context))))]
-    return [Hit(index.sentences[i], float(scores[i]),
-                max(_coverage(q, index.stems[i], index.idf) for q in queries))
-            for i in ranked if scores[i] > 0]
+    queries = [covered, covered | set(reader_words(" ".join(_NAME.findall(context))))]
+    return [
+        Hit(
+            index.sentences[i],
+            float(scores[i]),
+            max(_coverage(q, index.stems[i], index.idf) for q in queries),
+        )
+        for i in ranked
+        if scores[i] > 0
+    ]
 
 
 def _scores(index: "_Index", words: list[str]) -> np.ndarray:
-    return index.bm25.get_scores(words) if words else np.zeros(len(index.sentences))
+    scores: np.ndarray = index.bm25.get_scores(words) if words else np.zeros(len(index.sentences))
+    return scores
 
 
 def _steered(own: np.ndarray, context: np.ndarray) -> np.ndarray:
     if own.max() <= 0 or context.max() <= 0:
         return own if own.max() > 0 else context
-    return own + CONTEXT_WEIGHT * own.max() * context / context.max()
+    steered: np.ndarray = own + CONTEXT_WEIGHT * own.max() * context / context.max()
+    return steered
 
 
 def query_words(text: str) -> list[str]:
     """Content stems of a question, less the words that only make it a question."""
-    return [w for w in content_words(text) if w not in QUESTION_STEMS]
+    return [w for w in reader_words(text) if w not in QUESTION_STEMS]
 
 
 def _coverage(query: set[str], sentence: set[str], idf: dict[str, float]) -> float:
@@ -150,7 +119,7 @@ def _index(article: Article) -> _Index:
 
 def _build_index(article: Article) -> _Index:
     sentences = [s for s in article.sentences if s.citable]
-    tokens = [content_words(s.text) or ["\x00"] for s in sentences]  # bm25s wants no empty doc
+    tokens = [reader_words(s.text) or ["\x00"] for s in sentences]  # bm25s wants no empty doc
     retriever = bm25s.BM25()
     if sentences:
         retriever.index(tokens, show_progress=False)

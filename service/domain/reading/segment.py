@@ -5,9 +5,9 @@ heading-like lines); sentencex splits the text between them; a few fix-ups
 correct what sentencex gets wrong on news prose (see tests/test_segment.py).
 """
 
-import re
 from bisect import bisect_left
 from collections.abc import Iterator
+import re
 
 from sentencex import segment
 
@@ -45,7 +45,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of the non-blank runs of lines that no newline rule separates."""
     lines = text.split("\n")
     start = pos = 0
-    for line, next_line in zip(lines, lines[1:] + [None]):
+    for line, next_line in zip(lines, lines[1:] + [None], strict=True):
         pos += len(line) + 1
         line = line.strip()
         if next_line is None or _hard_break(line, next_line.strip()):
@@ -72,7 +72,8 @@ def _block_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     skip = marker.end() if marker else 0  # sentencex reads "1." as a sentence of its own
     cuts = {skip + cut for cut in _sentencex_ends(block[skip:])}
     cuts.update(m.end() for m in _PAREN_SENTENCE_END.finditer(block))
-    spans, prev = [], 0
+    spans: list[tuple[int, int]] = []
+    prev = 0
     for cut in sorted(cuts | {len(block)}):
         _append_trimmed(spans, block, prev, cut, start)
         prev = cut
@@ -93,7 +94,9 @@ def _sentencex_ends(chunk: str) -> list[int]:
     return ends
 
 
-def _append_trimmed(spans: list, block: str, lo: int, hi: int, offset: int) -> None:
+def _append_trimmed(
+    spans: list[tuple[int, int]], block: str, lo: int, hi: int, offset: int
+) -> None:
     """Append block[lo:hi] without surrounding whitespace, shifted by offset, if non-empty."""
     piece = block[lo:hi]
     stripped = piece.lstrip()

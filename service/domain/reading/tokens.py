@@ -37,7 +37,7 @@ class Tokenizer:
     def truncate(self, text: str, tokens: int) -> str:
         """The start of `text` that counts at most `tokens` tokens."""
         encoded = self.encoding.encode_ordinary(text)
-        return text if len(encoded) <= tokens else self.encoding.decode(encoded[:max(tokens, 0)])
+        return text if len(encoded) <= tokens else self.encoding.decode(encoded[: max(tokens, 0)])
 
     def budget(self, tokens: int) -> int:
         """How many counted tokens fit in `tokens` real ones, after the safety margin."""
@@ -59,7 +59,10 @@ def tokenizer_for(model: str | None) -> Tokenizer:
             log.warning(
                 "tokenizer: encoding for model %r not available offline (%s); counting with %s "
                 "and a %.0f%% safety margin in token budgets",
-                model, exc, FALLBACK_ENCODING, FALLBACK_MARGIN * 100,
+                model,
+                exc,
+                FALLBACK_ENCODING,
+                FALLBACK_MARGIN * 100,
             )
     return Tokenizer(tiktoken.get_encoding(FALLBACK_ENCODING), exact=model is None)
 
@@ -69,14 +72,23 @@ def cached_locally(name: str) -> bool:
     request never waits on the network (tiktoken's download has no timeout). Seed the cache
     (TIKTOKEN_CACHE_DIR) at build time to count with a model's own encoding."""
     url = _ENCODING_URLS.get(name)
-    cache_dir = os.environ.get("TIKTOKEN_CACHE_DIR", os.environ.get(
-        "DATA_GYM_CACHE_DIR", os.path.join(tempfile.gettempdir(), "data-gym-cache")))
+    cache_dir = os.environ.get(
+        "TIKTOKEN_CACHE_DIR",
+        os.environ.get("DATA_GYM_CACHE_DIR", os.path.join(tempfile.gettempdir(), "data-gym-cache")),
+    )
     if url is None or not cache_dir:
         return False
     return os.path.exists(os.path.join(cache_dir, hashlib.sha1(url.encode()).hexdigest()))
 
 
 _BLOBS = "https://openaipublic.blob.core.windows.net/encodings/"
-_ENCODING_URLS = {name: f"{_BLOBS}{file}.tiktoken" for name, file in [
-    ("o200k_base", "o200k_base"), ("o200k_harmony", "o200k_base"), ("r50k_base", "r50k_base"),
-    ("p50k_base", "p50k_base"), ("p50k_edit", "p50k_base")]}
+_ENCODING_URLS = {
+    name: f"{_BLOBS}{file}.tiktoken"
+    for name, file in [
+        ("o200k_base", "o200k_base"),
+        ("o200k_harmony", "o200k_base"),
+        ("r50k_base", "r50k_base"),
+        ("p50k_base", "p50k_base"),
+        ("p50k_edit", "p50k_base"),
+    ]
+}

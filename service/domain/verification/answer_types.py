@@ -12,24 +12,57 @@ about the subject but never gives the fact asked for. Two such misses a type alo
   any number near the player's name ("forced two turnovers").
 """
 
-from functools import lru_cache
+from collections.abc import Callable
 from itertools import takewhile
 import re
 
-from nltk.stem.porter import PorterStemmer
-
-from ..words import STOPWORDS
+from ..words import STOPWORDS, stem
 
 NUMBER, MONEY, DURATION, AGE, DATE, NAME, PLACE, PHONE, REASON, ANY = (
-    "number", "money", "duration", "age", "date", "name", "place", "phone", "reason", "any")
+    "number",
+    "money",
+    "duration",
+    "age",
+    "date",
+    "name",
+    "place",
+    "phone",
+    "reason",
+    "any",
+)
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-           "dec", "january", "february", "march", "april", "june", "july", "august", "september",
-           "october", "november", "december")
+_MONTHS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                 "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-                 "eighty ninety hundred thousand million billion dozen half quarter").split()
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion dozen half quarter"
+).split()
 # Nouns whose instances have proper names: "which firm" asks for a name, "which charges" not.
 _NAMED_CLASSES = """person people official officials player players coach lawyer attorney judge
 analyst scientist researcher economist expert spokesman spokeswoman spokesperson executive
@@ -44,31 +77,50 @@ laboratory institute museum library city town village county state country natio
 street river lake lakes park island airport stadium arena venue building film movie comedy drama
 book novel song album play show journal magazine app product brand""".split()
 _MODIFIER = r"(?!(?:" + "|".join(sorted(STOPWORDS)) + r")\b)[\w'’-]+ "  # not "did", "the", ...
-_WHICH_NAMED = (r"(?:^|\band |[,;] )(?:which|what) (?:" + _MODIFIER + r"){0,3}(?:"
-                + "|".join(_NAMED_CLASSES) + r")\b")
-_RULES = [(re.compile(rule), kind) for rule, kind in [  # first match wins
-    (r"\b(phone|telephone|hotline) numbers?\b", PHONE),
-    (r"^how much (money|did .* (cost|pay|raise|spend|demand|charge|earn|lose|save|receive|owe)|"
-     r"would .* cost|does .* cost|is .* worth|was .* (bond|bail|fine|penalty))|"
-     r"\b(what|which) (price|cost|amount of money|fine|penalty|salary|budget)\b|"
-     r"^what (is|was|are|were|will be|would be) (the |a |an )?([\w'’-]+ ){0,3}(salary|salaries|"
-     r"wages?|fees?|prices?|costs?|budget|fine|penalty|bail)\b|"
-     r"^what (did|does|will|would) .* cost\b|\b(valued|priced) at\b|"
-     r"\bhow much .*\b(cost|costs|pay|paid|raise|raised|spend|spent|worth|owe|charge|"
-     r"bond|bail|fine|penalty|money|funding|budget)\b", MONEY),
-    (r"^how (long|quickly|soon)\b|\bfor how long\b|\bwhat (prison |jail )?(sentence|term)\b",
-     DURATION),
-    (r"^how old\b|\bwhat age\b", AGE),
-    (r"^(how (much|many|far|big|large|tall|fast|high|deep|close|wide|heavy))\b|"
-     r"^(what|which) (was |is |were |are )?(the )?([\w'’]+ )?(percent|percentage|share|"
-     r"proportion|score|amount|number|price|cost|age|size|temperature|margin|total|sum|rate|"
-     r"count|tally|turnout|vote|population|attendance)\b", NUMBER),
-    (r"^when\b|\b(what|which) (date|day|year|month|time|week|hours?)\b|\bwhat time\b", DATE),
-    (r"^(who|whom|whose)\b|\b(what|which) (is|was) (the|his|her|their|its) name\b|"
-     r"\bname of\b|(^|\band |[,;] )(who|whom)\b|" + _WHICH_NAMED, NAME),
-    (r"^why\b|^what (prompted|caused|led|drove|motivated)\b", REASON),
-    (r"(^|\band |[,;] )where\b", PLACE),
-]]
+_WHICH_NAMED = (
+    r"(?:^|\band |[,;] )(?:which|what) (?:"
+    + _MODIFIER
+    + r"){0,3}(?:"
+    + "|".join(_NAMED_CLASSES)
+    + r")\b"
+)
+_RULES = [
+    (re.compile(rule), kind)
+    for rule, kind in [  # first match wins
+        (r"\b(phone|telephone|hotline) numbers?\b", PHONE),
+        (
+            r"^how much (money|did .* (cost|pay|raise|spend|demand|charge|earn|lose|save|receive|owe)|"
+            r"would .* cost|does .* cost|is .* worth|was .* (bond|bail|fine|penalty))|"
+            r"\b(what|which) (price|cost|amount of money|fine|penalty|salary|budget)\b|"
+            r"^what (is|was|are|were|will be|would be) (the |a |an )?([\w'’-]+ ){0,3}(salary|salaries|"
+            r"wages?|fees?|prices?|costs?|budget|fine|penalty|bail)\b|"
+            r"^what (did|does|will|would) .* cost\b|\b(valued|priced) at\b|"
+            r"\bhow much .*\b(cost|costs|pay|paid|raise|raised|spend|spent|worth|owe|charge|"
+            r"bond|bail|fine|penalty|money|funding|budget)\b",
+            MONEY,
+        ),
+        (
+            r"^how (long|quickly|soon)\b|\bfor how long\b|\bwhat (prison |jail )?(sentence|term)\b",
+            DURATION,
+        ),
+        (r"^how old\b|\bwhat age\b", AGE),
+        (
+            r"^(how (much|many|far|big|large|tall|fast|high|deep|close|wide|heavy))\b|"
+            r"^(what|which) (was |is |were |are )?(the )?([\w'’]+ )?(percent|percentage|share|"
+            r"proportion|score|amount|number|price|cost|age|size|temperature|margin|total|sum|rate|"
+            r"count|tally|turnout|vote|population|attendance)\b",
+            NUMBER,
+        ),
+        (r"^when\b|\b(what|which) (date|day|year|month|time|week|hours?)\b|\bwhat time\b", DATE),
+        (
+            r"^(who|whom|whose)\b|\b(what|which) (is|was) (the|his|her|their|its) name\b|"
+            r"\bname of\b|(^|\band |[,;] )(who|whom)\b|" + _WHICH_NAMED,
+            NAME,
+        ),
+        (r"^why\b|^what (prompted|caused|led|drove|motivated)\b", REASON),
+        (r"(^|\band |[,;] )where\b", PLACE),
+    ]
+]
 
 
 def expected_type(question: str) -> str:
@@ -78,10 +130,14 @@ def expected_type(question: str) -> str:
 
 _PHRASE = r" (?:(?:the|his|her|their|its|a|an) )?((?:[\w'’-]+ ?){1,4})"
 # "name of" first: the "what" of "what is the name of the aunt" is not the focus phrase.
-_FOCUS_PHRASES = [re.compile(r"\b(name of)" + _PHRASE),
-                  re.compile(r"(?:^|\band |[,;] )(who (?:is|was|were|are)|which|what)" + _PHRASE)]
-_INDEFINITE = frozenset("a an one two three four five six seven eight nine ten several some other "
-                        "another unnamed unidentified undisclosed".split())
+_FOCUS_PHRASES = [
+    re.compile(r"\b(name of)" + _PHRASE),
+    re.compile(r"(?:^|\band |[,;] )(who (?:is|was|were|are)|which|what)" + _PHRASE),
+]
+_INDEFINITE = frozenset(
+    "a an one two three four five six seven eight nine ten several some other "
+    "another unnamed unidentified undisclosed".split()
+)
 _PHRASE_END = STOPWORDS - _INDEFINITE  # "which three other lakes" runs on past "other"
 
 
@@ -129,36 +185,55 @@ def gives(sentence: str, kind: str, question: str) -> bool:
 
 
 _NUMBER = re.compile(r"\d")
-_TIME = re.compile(r"\b\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am|pm)|\b\d{4}\b|\b(today|yesterday|tomorrow|"
-                   r"ago|last|next|this) (week|month|year|spring|summer|fall|autumn|winter)\b|"
-                   r"\b(spring|summer|fall|autumn|winter|noon|midnight|morning|evening|night)\b|"
-                   r"\b(?-i:" + "|".join(w.capitalize() for w in _MONTHS + _DAYS) + r")\b",
-                   re.IGNORECASE)  # months capitalized: "may" the verb is no date
+_TIME = re.compile(
+    r"\b\d{1,2}(:\d\d)?\s*(a\.m\.|p\.m\.|am|pm)|\b\d{4}\b|\b(today|yesterday|tomorrow|"
+    r"ago|last|next|this) (week|month|year|spring|summer|fall|autumn|winter)\b|"
+    r"\b(spring|summer|fall|autumn|winter|noon|midnight|morning|evening|night)\b|"
+    r"\b(?-i:" + "|".join(w.capitalize() for w in _MONTHS + _DAYS) + r")\b",
+    re.IGNORECASE,
+)  # months capitalized: "may" the verb is no date
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)(?<![\"“‘'(])\b[A-Z][a-zA-Z'’.-]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 # "AVERY, Texas — ": where the story was filed, not a name the story gives.
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,(?: [A-Z][\w.]*)*,? (?:\w+\. \d+, \d{4} )?[—–-]+ ")
-_LOCATIVE = re.compile(r"\b(at|in|on|from|near|outside|inside|behind|under|along|across|into|"
-                       r"against) (the |a |an |its |their )?[a-z]+")
+_LOCATIVE = re.compile(
+    r"\b(at|in|on|from|near|outside|inside|behind|under|along|across|into|"
+    r"against) (the |a |an |its |their )?[a-z]+"
+)
 _MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s*(dollars|cents|euros|pounds)\b", re.IGNORECASE)
-_DURATION = re.compile(r"\b(\d[\d,.]*|" + "|".join(_NUMBER_WORDS) + r"|a|an|several|few)[\s-]+"
-                       r"(years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
-                       r"centur(y|ies)|semesters?|seasons?)\b|\bsince\b", re.IGNORECASE)
-_AGE = re.compile(r",\s*\d{1,3},|\b\d{1,3}[\s-]+years?[\s-]+old\b|\bage(d)?\s+\d{1,3}\b|"
-                  r"\bat\s+\d{1,3}\b|\b(was|is|turned)\s+\d{1,3}\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"\b(\d[\d,.]*|" + "|".join(_NUMBER_WORDS) + r"|a|an|several|few)[\s-]+"
+    r"(years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
+    r"centur(y|ies)|semesters?|seasons?)\b|\bsince\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r",\s*\d{1,3},|\b\d{1,3}[\s-]+years?[\s-]+old\b|\bage(d)?\s+\d{1,3}\b|"
+    r"\bat\s+\d{1,3}\b|\b(was|is|turned)\s+\d{1,3}\b",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]\d{3}[-.]\d{4}\b|\b1-8\d\d-[\dA-Z]{3}-[\dA-Z]{4}\b")
-_REASON = re.compile(r"\b(because|since|due to|owing to|citing|cited|after|amid|so that|"
-                     r"in order to|reasons?|caused|prompted|led to|frustrated|concerned|worried|"
-                     r"thanks to|as a result)\b", re.IGNORECASE)
-_PATTERNS = {MONEY: _MONEY, DURATION: _DURATION, AGE: _AGE, DATE: _TIME, PHONE: _PHONE,
-             REASON: _REASON}
+_REASON = re.compile(
+    r"\b(because|since|due to|owing to|citing|cited|after|amid|so that|"
+    r"in order to|reasons?|caused|prompted|led to|frustrated|concerned|worried|"
+    r"thanks to|as a result)\b",
+    re.IGNORECASE,
+)
+_PATTERNS = {
+    MONEY: _MONEY,
+    DURATION: _DURATION,
+    AGE: _AGE,
+    DATE: _TIME,
+    PHONE: _PHONE,
+    REASON: _REASON,
+}
 
 
-def _new(sentence: str, question: str, find) -> set[str]:
+def _new(sentence: str, question: str, find: Callable[[str], set[str]]) -> set[str]:
     return find(sentence) - find(question)
 
 
-def _matches(pattern: re.Pattern, text: str) -> set[str]:
+def _matches(pattern: re.Pattern[str], text: str) -> set[str]:
     return {m.group(0).lower() for m in pattern.finditer(text)}
 
 
@@ -181,27 +256,36 @@ def _unnamed(sentence: str, noun: str) -> bool:
     """`noun` stands in an indefinite phrase with nothing beside it saying which one ("an
     engineering firm"; not "a company called Ridgeline", nor "Marsh, a transportation analyst")."""
     tokens = _TOKEN.findall(sentence)
-    target = _stem(noun)
-    return any(_stem(t.lower()) == target and _indefinite_at(tokens, i)
-               for i, t in enumerate(tokens))
+    target = stem(noun)
+    return any(
+        stem(t.lower()) == target and _indefinite_at(tokens, i) for i, t in enumerate(tokens)
+    )
 
 
 def _indefinite_at(tokens: list[str], noun: int) -> bool:
-    start = next((j for j in range(noun - 1, max(noun - 5, -1), -1)  # at most four words back
-                  if tokens[j].lower() in _INDEFINITE), None)
-    if start is None or not all(t[0].isalnum() and t.lower() not in _PHRASE_END
-                                for t in tokens[start + 1:noun]):
+    start = next(
+        (
+            j
+            for j in range(noun - 1, max(noun - 5, -1), -1)  # at most four words back
+            if tokens[j].lower() in _INDEFINITE
+        ),
+        None,
+    )
+    if start is None or not all(
+        t[0].isalnum() and t.lower() not in _PHRASE_END for t in tokens[start + 1 : noun]
+    ):
         return False
-    apposed = tokens[start - 1:start] == [","]  # "Marsh, a transportation analyst"
-    return not (apposed or _named_after(tokens[noun + 1:noun + 3]))
+    apposed = tokens[start - 1 : start] == [","]  # "Marsh, a transportation analyst"
+    return not (apposed or _named_after(tokens[noun + 1 : noun + 3]))
 
 
 def _named_after(after: list[str]) -> bool:
     """ "a company called Ridgeline", "a consulting firm, Ridgeline" """
     if not after:
         return False
-    return after[0].lower() in _CALLED or (after[0] == "," and len(after) > 1
-                                           and after[1][0].isupper())
+    return after[0].lower() in _CALLED or (
+        after[0] == "," and len(after) > 1 and after[1][0].isupper()
+    )
 
 
 def _counts(sentence: str, noun: str | None) -> bool:
@@ -209,15 +293,10 @@ def _counts(sentence: str, noun: str | None) -> bool:
     if noun is None:
         return True
     tokens = [t.lower() for t in _TOKEN.findall(sentence)]
-    target = _stem(noun)
-    spots = [i for i, t in enumerate(tokens) if target in (_stem(t), _stem(t.split("-")[-1]))]
-    return any(_NUMBER.search(t) or t in _NUMBER_WORDS
-               for i in spots for t in tokens[max(i - 4, 0):i + 1])
-
-
-@lru_cache(maxsize=4096)
-def _stem(word: str) -> str:
-    return _STEMMER.stem(word)
-
-
-_STEMMER = PorterStemmer()
+    target = stem(noun)
+    spots = [i for i, t in enumerate(tokens) if target in (stem(t), stem(t.split("-")[-1]))]
+    return any(
+        _NUMBER.search(t) or t in _NUMBER_WORDS
+        for i in spots
+        for t in tokens[max(i - 4, 0) : i + 1]
+    )

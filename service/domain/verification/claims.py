@@ -21,7 +21,7 @@ def split_claims(text: str) -> list[tuple[int, int]]:
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces, cursor = [], start
     for joint in _JOINT.finditer(text, start, end):
-        left, right = text[cursor:joint.start()], text[joint.end():end]
+        left, right = text[cursor : joint.start()], text[joint.end() : end]
         if len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS:
             pieces.append((cursor, joint.start()))
             cursor = joint.end()

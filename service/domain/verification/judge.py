@@ -7,19 +7,30 @@ veto stands whatever the model says, so a model can only make the verdicts stric
 
 from pydantic import BaseModel, Field
 
-from ..model import parse_json
-from ..results import Claim, Usage
-from ..model import ModelClient
+from ..model import ModelClient, parse_json
 from ..prompts import load_prompt
+from ..results import Claim, Usage
 from .support import check_support
 
 VERDICTS_SCHEMA = {
-    "type": "object", "additionalProperties": False, "required": ["verdicts"],
-    "properties": {"verdicts": {"type": "array", "items": {
-        "type": "object", "additionalProperties": False,
-        "required": ["claim", "supported", "reason"],
-        "properties": {"claim": {"type": "integer"}, "supported": {"type": "boolean"},
-                       "reason": {"type": "string"}}}}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["verdicts"],
+    "properties": {
+        "verdicts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["claim", "supported", "reason"],
+                "properties": {
+                    "claim": {"type": "integer"},
+                    "supported": {"type": "boolean"},
+                    "reason": {"type": "string"},
+                },
+            },
+        }
+    },
 }
 
 
@@ -33,17 +44,27 @@ class ModelVerdicts(BaseModel):
     verdicts: list[ModelVerdict]
 
 
-async def judge_claims(claims: list[Claim], client: ModelClient, model: str,
-                       usage: Usage) -> list[Claim]:
+async def judge_claims(
+    claims: list[Claim], client: ModelClient, model: str, usage: Usage
+) -> list[Claim]:
     """The claims with the model's verdicts, offline proofs of error kept."""
     if not claims:
         return claims
     listing = "\n\n".join(_listing(number, claim) for number, claim in enumerate(claims, start=1))
     completion = await client.complete_json(
-        model=model, messages=load_prompt("verify").messages(claims=listing),
-        schema_name="verdicts", schema=VERDICTS_SCHEMA, max_tokens=64 + 96 * len(claims))
-    usage.add(Usage(prompt_tokens=completion.prompt_tokens,
-                    completion_tokens=completion.completion_tokens, llm_calls=1))
+        model=model,
+        messages=load_prompt("verify").messages(claims=listing),
+        schema_name="verdicts",
+        schema=VERDICTS_SCHEMA,
+        max_tokens=64 + 96 * len(claims),
+    )
+    usage.add(
+        Usage(
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+            llm_calls=1,
+        )
+    )
     said = {v.claim: v.supported for v in parse_json(completion.text, ModelVerdicts).verdicts}
     return [_decide(number, claim, said) for number, claim in enumerate(claims, start=1)]
 

@@ -2,78 +2,55 @@
 cited for it, and returns the reasons it finds the claim unsupported (empty: it does not fire).
 
 They veto: a claim whose words are all in the source but whose number, name, polarity,
-certainty, causal link or speaker differs is not supported. verify.py combines them.
+certainty, causal link or speaker differs is not supported. support.py combines them.
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache, wraps
 import re
 
-from nltk.stem.porter import PorterStemmer
-
 from ..reading.segment import split_sentences
+from ..words import NUMBER, letter_words, lower_words, stem, stems, straight
+from .antonyms import opposites
+from .memo import shared
 
-_STEMMER = PorterStemmer()
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Porter stem, cached: the checks stem the same few thousand words all day."""
-    return _STEMMER.stem(word)
-
-# Work shared by the checks of one claim (an evidence's clauses, sentences, names): kept for
-# that call only, so a megabyte of evidence is not held on to after it.
-_SHARED: ContextVar[dict | None] = ContextVar("shared_check_work", default=None)
-
-
-@contextmanager
-def shared_work():
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
-def _shared(function):
-    @wraps(function)
-    def once_per_check(*args):
-        memo = _SHARED.get()
-        if memo is None:
-            return function(*args)
-        key = (function.__name__, *args)
-        if key not in memo:
-            memo[key] = function(*args)
-        return memo[key]
-    return once_per_check
-
-
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_SPEECH_VERB = re.compile(r"\b(said|says|told|added|argued|warned|noted|wrote|stated|announced|"
-                          r"according to)\b")
+_SPEECH_VERB = re.compile(
+    r"\b(said|says|told|added|argued|warned|noted|wrote|stated|announced|"
+    r"according to)\b"
+)
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|,\s+(?:and|but|while|whereas)\s+")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # letters of any script
 # "one" and "zero" are left out: "one committee" is more often an article than a count.
-NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split()) if i > 1}
+NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+    if i > 1
+}
 CLOSE = 0.6  # a clause this close to its source clause is a rewrite of it: flips are errors
-_MONTHS_DAYS = set("January February March April May June July August September October November "
-                   "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_MONTHS_DAYS = set(
+    "January February March April May June July August September October November "
+    "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
 NEGATIONS = {"not", "no", "never", "none", "neither", "nor", "without", "cannot"}
-HEDGES = re.compile(r"\b(may|might|could|should|possibly|perhaps|probably|likely|unlikely|"
-                    r"potentially|(expected|plans?|planning|planned|hopes?|hoping|aims?|seeks?|"
-                    r"intends?|proposes?|wants?) to|considering|if)\b", re.IGNORECASE)
-CAUSAL = re.compile(r"\b(because|due to|as a result|caused|causes|causing|led to|leads to|"
-                    r"leading to|thanks to|therefore|in response to|so that|result of|blamed)\b",
-                    re.IGNORECASE)
+HEDGES = re.compile(
+    r"\b(may|might|could|should|possibly|perhaps|probably|likely|unlikely|"
+    r"potentially|(expected|plans?|planning|planned|hopes?|hoping|aims?|seeks?|"
+    r"intends?|proposes?|wants?) to|considering|if)\b",
+    re.IGNORECASE,
+)
+CAUSAL = re.compile(
+    r"\b(because|due to|as a result|caused|causes|causing|led to|leads to|"
+    r"leading to|thanks to|therefore|in response to|so that|result of|blamed)\b",
+    re.IGNORECASE,
+)
 _SPEECH = r"(?:said|says|told|added|argued|warned|noted|wrote|stated|announced)"
 _NAME = r"[A-Z][a-z][a-zA-Z'’-]*"
 # "Okafor said", "said Ruth Okafor." / "said Okafor,", "according to Okafor"
-_SPEAKER = re.compile(rf"\b({_NAME})\s+{_SPEECH}\b|\b{_SPEECH}\s+(?:{_NAME}\s+){{0,2}}({_NAME})\s*[,.]|"
-                      rf"\baccording to (?:the\s+)?(?:{_NAME}\s+){{0,2}}({_NAME})")
+_SPEAKER = re.compile(
+    rf"\b({_NAME})\s+{_SPEECH}\b|\b{_SPEECH}\s+(?:{_NAME}\s+){{0,2}}({_NAME})\s*[,.]|"
+    rf"\baccording to (?:the\s+)?(?:{_NAME}\s+){{0,2}}({_NAME})"
+)
 _CAPITAL = re.compile(r"(?<![\"“‘(])\b[^\W\d_][^\W\d_'’-]+")
 # Titles whose period ends no sentence: "Mr. Okafor" is a name, not a sentence's first word.
 TITLES = frozenset("Mr Mrs Ms Dr St Lt Gen Sen Gov Rep Col Sgt Rev Maj Adm Capt Prof".split())
@@ -85,37 +62,17 @@ def opens_sentence(text: str, start: int) -> bool:
     if start == 0:
         return True
     end = _SENTENCE_END_BEFORE.search(text, max(start - 8, 0), start)
-    return bool(end) and end.group(1) not in TITLES
+    return end is not None and end.group(1) not in TITLES
+
+
 _NOT_SPEAKERS = {"The", "A", "An", "He", "She", "They", "It", "Dr", "Mr", "Mrs", "Ms", "Gen"}
-# Opposites, compared on Porter stems so that inflections follow ("raises"/"lowered").
-ANTONYMS = """rise:fall rose:fell risen:fallen rise:drop rose:dropped increase:decrease gain:loss
-gain:lose win:lose won:lost approve:reject open:close raise:lower raise:cut high:low higher:lower
-highest:lowest more:fewer more:less most:least above:below expand:shrink expand:cut grow:shrink
-grew:shrank hire:fire hire:lay accept:decline support:oppose allow:ban allow:forbid first:last
-before:after earlier:later early:late acquit:convict guilty:innocent profit:loss up:down
-strong:weak stronger:weaker large:small larger:smaller largest:smallest big:small bigger:smaller
-long:short longer:shorter extend:shorten lengthen:shorten warm:cool warmer:cooler hot:cold
-dry:wet drier:wetter wetter:drier add:remove pass:fail success:failure growth:decline
-cheap:expensive cheaper:costlier ahead:behind over:under double:halve new:old newer:older
-full:empty rich:poor safe:dangerous legal:illegal public:private join:leave enter:exit
-buy:sell bought:sold import:export north:south east:west agree:disagree true:false include:exclude
-majority:minority maximum:minimum increase:cut start:end begin:end""".split()
-_OPPOSITE: dict[str, set[str]] = {}
-for _pair in ANTONYMS:
-    _a, _b = (stem(w) for w in _pair.split(":"))
-    _OPPOSITE.setdefault(_a, set()).add(_b)
-    _OPPOSITE.setdefault(_b, set()).add(_a)
-
-
-def words(text: str) -> set[str]:
-    return {w.lower().replace("’", "'") for w in _WORD.findall(text)}
 
 
 def numbers(text: str) -> set[str]:
     """Numbers as digits: "2", "two" and "2.0" are one; thousands separators dropped."""
-    found = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+    found = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
     found = {n[:-2] if n.endswith(".0") else n for n in found}
-    return found | {NUMBER_WORDS[w] for w in words(text) if w in NUMBER_WORDS}
+    return found | {NUMBER_WORDS[w] for w in lower_words(text) if w in NUMBER_WORDS}
 
 
 def number_mismatch(claim: str, evidence: str) -> list[str]:
@@ -123,8 +80,11 @@ def number_mismatch(claim: str, evidence: str) -> list[str]:
     are ("870 fewer students" from 7,020 and 6,150; one-digit numbers add up by chance too
     easily to count)."""
     cited = numbers(evidence)
-    return [f'"{n}" is not in the cited text' for n in sorted(numbers(claim) - cited)
-            if sum(ch.isdigit() for ch in n) < 2 or not _derived(n, cited)]
+    return [
+        f'"{n}" is not in the cited text'
+        for n in sorted(numbers(claim) - cited)
+        if sum(ch.isdigit() for ch in n) < 2 or not _derived(n, cited)
+    ]
 
 
 def _derived(number: str, cited: set[str]) -> bool:
@@ -134,17 +94,14 @@ def _derived(number: str, cited: set[str]) -> bool:
         values = {round(float(c), 6) for c in cited}
     except ValueError:
         return False
-    return any(b in values and b != a for a in values
-               for b in (round(target - a, 6), round(a - target, 6), round(a + target, 6)))
+    return any(
+        b in values and b != a
+        for a in values
+        for b in (round(target - a, 6), round(a - target, 6), round(a + target, 6))
+    )
 
 
-def aligned_clause(claim: str, evidence: str) -> str:
-    """The clause of the evidence sharing most words with the claim: polarity and certainty are
-    read there, not in unrelated clauses that happen to be cited alongside."""
-    return _most_alike(_units(evidence).clauses, claim).text
-
-
-@_shared
+@shared
 def close_pairs(claim: str, evidence: str) -> tuple[tuple[str, str], ...]:
     """(claim clause, source clause) pairs where the claim rewrites the source closely: only
     there is a flipped polarity, certainty or name an error rather than a paraphrase. Shared:
@@ -152,7 +109,7 @@ def close_pairs(claim: str, evidence: str) -> tuple[tuple[str, str], ...]:
     pairs = []
     for part in clauses(claim):
         source = _most_alike(_units(evidence).clauses, part)
-        ours = _stems(part) - _FUNCTION_STEMS
+        ours = stems(part) - _FUNCTION_STEMS
         if ours and len(ours & source.stems) / len(ours) >= CLOSE:
             pairs.append((part, source.text))
     return tuple(pairs)
@@ -171,19 +128,21 @@ class _Units:
     sentences: list[_Unit]
 
 
-@_shared
+@shared
 def _units(evidence: str) -> _Units:
     """The evidence's clauses and sentences with their words, worked out once per check (the
     checks compare every claim clause with them: redoing it each time was quadratic)."""
+
     def unit(text: str) -> _Unit:
-        found = words(text)
+        found = lower_words(text)
         return _Unit(text, frozenset(found), frozenset(stem(w) for w in found))
+
     sentences = [evidence[s:e] for s, e in split_sentences(evidence)] or [evidence]
     return _Units([unit(c) for c in clauses(evidence)], [unit(s) for s in sentences])
 
 
 def _most_alike(units: list[_Unit], claim: str) -> _Unit:
-    claimed = words(claim)
+    claimed = lower_words(claim)
     return max(units, key=lambda u: len(u.words & claimed))
 
 
@@ -192,13 +151,16 @@ def negation_flip(claim: str, evidence: str) -> list[str]:
     for part, source_clause in close_pairs(claim, evidence):
         said, source = _negated(part), _negated(source_clause)
         if said != source:
-            return ["the claim negates what the source says" if said else
-                    "the source negates what the claim says"]
+            return [
+                "the claim negates what the source says"
+                if said
+                else "the source negates what the claim says"
+            ]
     return []
 
 
 def _negated(text: str) -> bool:
-    return bool(words(text) & NEGATIONS) or "n't" in text.lower()
+    return bool(lower_words(text) & NEGATIONS) or "n't" in text.lower()
 
 
 def clauses(text: str) -> list[str]:
@@ -208,19 +170,21 @@ def clauses(text: str) -> list[str]:
 def antonym_flip(claim: str, evidence: str) -> list[str]:
     reasons = []
     for part, source_clause in close_pairs(claim, evidence):
-        claimed, cited = _stems(part), _stems(source_clause)
-        reasons += [f'"{w}" where the source says the opposite ("{sorted(_OPPOSITE[w] & cited)[0]}")'
-                    for w in sorted(claimed - cited) if _OPPOSITE.get(w, set()) & cited - claimed]
+        claimed, cited = stems(part), stems(source_clause)
+        reasons += [
+            f'"{w}" where the source says the opposite ("{sorted(opposites(w) & cited)[0]}")'
+            for w in sorted(claimed - cited)
+            if opposites(w) & (cited - claimed)
+        ]
     return reasons
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}
-
-
-_FUNCTION_STEMS = {stem(w) for w in """a an the and or but of at by for with to from in on
+_FUNCTION_STEMS = {
+    stem(w)
+    for w in """a an the and or but of at by for with to from in on
 as is are was were be been has have had it its this that these those he she they his her their
-which who said says will would""".split()}
+which who said says will would""".split()
+}
 
 
 def modality_shift(claim: str, evidence: str) -> list[str]:
@@ -248,7 +212,8 @@ def attribution_mismatch(claim: str, evidence: str) -> list[str]:
     sentence = aligned_sentence(claim, evidence)
     named = words_cased(sentence)
     if not _SPEECH_VERB.search(sentence) or any(
-            all(part in named for part in speaker.split("-")) for speaker in claimed):
+        all(part in named for part in speaker.split("-")) for speaker in claimed
+    ):
         return []
     return [f"the claim has {sorted(claimed)[0]} say it; the source sentence does not"]
 
@@ -257,16 +222,16 @@ def aligned_sentence(claim: str, evidence: str) -> str:
     return _most_alike(_units(evidence).sentences, claim).text
 
 
-@_shared
+@shared
 def words_cased(text: str) -> frozenset[str]:
     """Words as written, possessives without their "'s", "O'Brien" also as "O" and "Brien"."""
-    found = {w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)}
+    found = {w.removesuffix("'s") for w in letter_words(text)}
     return frozenset(found | {part for w in found if "'" in w for part in w.split("'")})
 
 
 def speakers(text: str) -> set[str]:
     found = {next(g for g in m.groups() if g) for m in _SPEAKER.finditer(text)}
-    return {name.replace("’", "'").removesuffix("'s") for name in found} - _NOT_SPEAKERS
+    return {straight(name).removesuffix("'s") for name in found} - _NOT_SPEAKERS
 
 
 def date_mismatch(claim: str, evidence: str) -> list[str]:
@@ -276,8 +241,9 @@ def date_mismatch(claim: str, evidence: str) -> list[str]:
         sentence = words_cased(aligned_sentence(part, evidence)) & _MONTHS_DAYS
         claimed = words_cased(part) & _MONTHS_DAYS
         if sentence and claimed - sentence:
-            return [f'"{sorted(claimed - sentence)[0]}" where the source says '
-                    f'"{sorted(sentence)[0]}"']
+            return [
+                f'"{sorted(claimed - sentence)[0]}" where the source says "{sorted(sentence)[0]}"'
+            ]
     return []
 
 
@@ -291,17 +257,59 @@ def misplaced_name(claim: str, evidence: str) -> list[str]:
         absent = [n for n in ours if not all(p in theirs_cased for p in n.split("-"))]
         replaced = [n for n in theirs if not all(p in ours_cased for p in n.split("-"))]
         if absent and replaced:
-            return [f'{sorted(absent)[0]} where the source says {sorted(replaced)[0]}']
+            return [f"{sorted(absent)[0]} where the source says {sorted(replaced)[0]}"]
     return []
 
 
-@_shared
+@shared
 def _names_in(text: str) -> frozenset[str]:
-    found = {m.group(0).replace("’", "'").removesuffix("'s").rstrip("'")
-             for m in _CAPITAL.finditer(text) if m.group(0)[0].isupper()
-             and m.group(0)[1].islower() and not opens_sentence(text, m.start())}
+    found = {
+        straight(m.group(0)).removesuffix("'s").rstrip("'")
+        for m in _CAPITAL.finditer(text)
+        if m.group(0)[0].isupper()
+        and m.group(0)[1].islower()
+        and not opens_sentence(text, m.start())
+    }
     return frozenset(found - _NOT_SPEAKERS - _MONTHS_DAYS)
 
 
-CHECKS = (number_mismatch, negation_flip, antonym_flip, modality_shift, unsupported_link,
-          attribution_mismatch, misplaced_name, date_mismatch)
+# A name opening the claim (its subject), then its verb: "Li Zhaoxing refused", "The United
+# Nations Security Council has imposed".
+_SUBJECT_VERB = re.compile(
+    r"(?:The\s+)?((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’-]*)\s+"
+    r"(?:(?:has|have|had|was|were|is|are|also|then|later|reportedly)\s+)*"
+    r"([a-z]+)\b"
+)
+
+
+def split_subject(claim: str, evidence: str) -> list[str]:
+    """Who did it: the claim's subject and its verb stand in one source sentence. A subject
+    from one sentence given the verb of another ("Li Zhaoxing refused" where the source has Li
+    Zhaoxing call for talks and Pyongyang refuse) is the splice summarizers make."""
+    found = _SUBJECT_VERB.match(claim.strip())
+    if found is None:
+        return []
+    subject, verb = found.group(1).split()[-1].rstrip("."), found.group(2)
+    verb_stem = stem(verb)
+    if verb_stem in _FUNCTION_STEMS or subject in TITLES:
+        return []
+    sentences = _units(evidence).sentences
+    naming = [s for s in sentences if subject in words_cased(s.text)]
+    if not naming or any(verb_stem in s.stems for s in naming):
+        return []
+    if not any(verb_stem in s.stems for s in sentences):
+        return []  # the verb is nowhere: word overlap sees that
+    return [f'{subject} "{verb}" joins a subject and a verb from different source sentences']
+
+
+CHECKS = (
+    number_mismatch,
+    negation_flip,
+    antonym_flip,
+    modality_shift,
+    unsupported_link,
+    attribution_mismatch,
+    misplaced_name,
+    date_mismatch,
+    split_subject,
+)

@@ -1,0 +1,1 @@
+"""The prompt files (*.md): package data of the package service.prompts in the wheel."""

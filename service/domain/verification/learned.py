@@ -1,0 +1,80 @@
+"""The learned verifier: a logistic regression over the claim's features (features.py) that gives
+`support`, a probability that the claim is supported, and the thresholds that turn it into a
+verdict a reader can rely on.
+
+The parameters ship in verifier.json beside this module; bench/fit_verifier.py refits them,
+deterministically, on real labelled claims (../shared/dev/) and the project's own claim set, with
+every source and both labels weighing the same. `supported_above` was chosen on cross-validated
+predictions for the precision of `supported`, `unsupported_below` for the precision of
+`unsupported`; between them the verdict is `uncertain`.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+import json
+import math
+
+from ..reading.segment import split_sentences
+from ..results import Verdict
+from .features import Source, claim_features
+
+MODEL_FILE = "verifier.json"
+
+
+@dataclass(frozen=True)
+class LearnedVerifier:
+    features: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    supported_above: float
+    unsupported_below: float
+    hard_vetoes: tuple[str, ...]  # checks precise enough on real data to decide alone
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.bias + sum(
+            w * (values[name] - m) / s
+            for name, m, s, w in zip(
+                self.features, self.means, self.scales, self.weights, strict=True
+            )
+        )
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def verdict(self, probability: float) -> Verdict:
+        if probability >= self.supported_above:
+            return "supported"
+        if probability < self.unsupported_below:
+            return "unsupported"
+        return "uncertain"
+
+
+def feature_vector(claim: str, evidence: Sequence[str], source: Source) -> dict[str, float]:
+    """The features of a claim of one or more sentences: each sentence's, then the lowest and the
+    highest over them, so the weakest sentence of a claim shows (an invented sentence does not
+    ride on a true one)."""
+    pieces = [claim[s:e] for s, e in split_sentences(claim)] or [claim]
+    each = [claim_features(piece, evidence, source) for piece in pieces]
+    vector = {}
+    for name in each[0]:
+        values = [found[name] for found in each]
+        vector[f"{name}_min"], vector[f"{name}_max"] = min(values), max(values)
+    vector["sentences"] = float(len(pieces))
+    return vector
+
+
+@lru_cache(maxsize=1)
+def learned_verifier() -> LearnedVerifier:
+    data = json.loads(files(__package__).joinpath(MODEL_FILE).read_text())
+    return LearnedVerifier(
+        features=tuple(data["features"]),
+        means=tuple(data["means"]),
+        scales=tuple(data["scales"]),
+        weights=tuple(data["weights"]),
+        bias=data["bias"],
+        supported_above=data["supported_above"],
+        unsupported_below=data["unsupported_below"],
+        hard_vetoes=tuple(data["hard_vetoes"]),
+    )

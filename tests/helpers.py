@@ -1,0 +1,37 @@
+"""Helpers shared by test modules, which import them from here and never from one another."""
+
+from pathlib import Path
+
+from service.domain.pipeline.chat import NOT_IN_ARTICLE
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROBLEM = "application/problem+json"
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text()
+
+
+def assert_problem(response, status):
+    """A problem details response (RFC 9457) with this status, and no traceback in it."""
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert "Traceback" not in response.text
+
+
+def assert_invariants(client, result):
+    """A chat answer whose claims are spans of it and whose citations quote the stored article."""
+    article = client.get(f"/v1/articles/{result['article_id']}").json()
+    for claim in result["claims"]:
+        assert result["answer"][claim["start"] : claim["end"]] == claim["text"]
+        for citation in claim["citations"]:
+            assert article["text"][citation["start"] : citation["end"]] == citation["quote"]
+    if not result["answerable"]:
+        assert result["claims"] == [] and result["answer"].startswith(NOT_IN_ARTICLE)
+
+
+def without_cached_flag(response: dict) -> dict:
+    return response | {"usage": response["usage"] | {"cached": None}}
