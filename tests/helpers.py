@@ -1,6 +1,10 @@
 """Helpers shared by test modules, which import them from here and never from one another."""
 
 from pathlib import Path
+import subprocess
+import time
+
+import httpx
 
 from service.domain.pipeline.chat import NOT_IN_ARTICLE
 
@@ -35,3 +39,16 @@ def assert_invariants(client, result):
 
 def without_cached_flag(response: dict) -> dict:
     return response | {"usage": response["usage"] | {"cached": None}}
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    """Until a `footnoted serve` process answers /healthz; it must not exit meanwhile."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server exited early"
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("the server did not come up")

@@ -14,13 +14,13 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 import zipfile
 
 import httpx
 
 from service.domain.prompts import load_prompt
 from service.model_client.scripted_server import _free_port
+from tests.helpers import wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = sorted(p.stem for p in (ROOT / "prompts").glob("*.md") if p.name != "README.md")
@@ -95,18 +95,6 @@ def installed_venv(tmp_path: Path, wheel: Path, env: dict[str, str]) -> Path:
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (Path(site) / "project_venv_dependencies.pth").write_text("\n".join(sorted(deps)) + "\n")
     return venv
-
-
-def wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the server exited early"
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("the server did not come up")
 
 
 def test_the_wheel_installed_alone_serves_a_summary_with_its_prompts(tmp_path, ferry_text):

@@ -10,18 +10,7 @@ import time
 import httpx
 
 from service.model_client.scripted_server import FakeModelServer, _free_port
-
-
-def wait_until_up(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited early"
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("the server did not come up")
+from tests.helpers import wait_until_up
 
 
 def test_sigterm_finishes_the_request_in_flight(tmp_path, ferry_text):
