@@ -2,7 +2,7 @@
 # requirements.lock, then the package itself, editable, without dependencies), run as non-root.
 FROM python:3.11-slim AS build
 WORKDIR /app
-COPY requirements.lock pyproject.toml README.md ./
+COPY requirements.lock pyproject.toml setup.py README.md ./
 RUN python -m venv .venv \
     && .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 COPY service ./service
