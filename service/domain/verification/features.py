@@ -18,7 +18,7 @@ import threading
 from ..reading.article import Article
 from ..words import WORD, content_stems, stem
 from .mentions import names, word_forms
-from .vetoes import CHECKS, numbers
+from .vetoes import CHECKS, findings, numbers
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def claim_features(claim: str, evidence: Sequence[str], source: Source) -> dict[
     }
     found.update(_stitching(words, source, length))
     for check in CHECKS:
-        found[f"veto_{check.__name__}"] = float(bool(cited and check(claim, cited)))
+        found[f"veto_{check.__name__}"] = float(bool(cited and findings(check, claim, cited)))
     return found
 
 

@@ -19,7 +19,7 @@ from .features import Source, source_of
 from .learned import feature_vector, learned_verifier
 from .memo import shared_work
 from .mentions import names, word_forms
-from .vetoes import CHECKS, clauses, numbers
+from .vetoes import CHECKS, clauses, findings, numbers
 
 Verdict = Literal["supported", "uncertain", "unsupported"]
 # A claim caught by a precise check scores at most this, so the score agrees with the verdict.
@@ -82,7 +82,7 @@ def _reasons(piece: str, cited: str) -> list[str]:
     missing = sorted(names(piece) - word_forms(cited))
     reasons = [f'the name "{n}" is not in the cited text' for n in missing]
     return reasons + (
-        [reason for check in CHECKS for reason in check(piece, cited)] if cited else []
+        [reason for check in CHECKS for reason in findings(check, piece, cited)] if cited else []
     )
 
 

@@ -5,6 +5,7 @@ They veto: a claim whose words are all in the source but whose number, name, pol
 certainty, causal link or speaker differs is not supported. support.py combines them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 import re
 
@@ -313,3 +314,10 @@ CHECKS = (
     date_mismatch,
     split_subject,
 )
+
+
+@shared
+def findings(check: Callable[[str, str], list[str]], claim: str, evidence: str) -> list[str]:
+    """What `check` finds, worked out once per claim: the learned verifier's features and the
+    reasons given to the reader both ask."""
+    return check(claim, evidence)
