@@ -14,13 +14,15 @@ Sections:
               per source, mean over sources, reweighted (every (source, label) cell equal).
 2. summaries  summaries.jsonl: ROUGE-1/2/Lsum F1 of the extractive engine's 3 sentences and of
               Lead-3 on the raw text, per dataset and per id-prefix subset.
-3. chat       qa.jsonl: answer found, abstention recall, false abstention, their balance.
+3. chat       qa.jsonl: answer found, abstention recall, false abstention, their balance, through
+              the chat pipeline as shipped, and (3b) the answer model cross-validated by paragraph.
 
 A new claim scorer plugs in through SCORERS: a function (article, claim) -> (probability,
 verdict), verdict one of "supported", "unsupported", "uncertain".
 """
 
 import argparse
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from real_data_lib import (
     cell_weights,
     cross_validated_threshold,
     expected_calibration_error,
+    group_kfold,
     json_safe,
     mean_over,
     nanmean,
@@ -52,8 +55,14 @@ from real_data_lib import (
 
 from service.domain.conversation import ChatMessage
 from service.domain.engines.base import SummaryOptions
-from service.domain.engines.extractive import answer_from_sentences, choose_sentences
+from service.domain.engines.extractive import (
+    CENTRAL_MIN_SENTENCES,
+    PERIPHERAL,
+    ExtractiveEngine,
+    choose_sentences,
+)
 from service.domain.errors import InvalidInput, LimitExceeded
+from service.domain.pipeline.chat import answer
 from service.domain.pipeline.verify_text import best_evidence
 from service.domain.reading.article import Article, build_article
 from service.domain.reading.segment import split_sentences
@@ -351,7 +360,7 @@ def learned_cv_section(dev: Path, limit: int | None, workers: int) -> dict:
     columns = [i for i, n in enumerate(data.names) if not n.startswith(fit.NOT_IN_MODEL)]
     p = fit.cross_validated(data.x[:, columns], data.y, data.w, data.sources, data.groups)
     rules = fit.rules_of(data.x, data.names, fit.precise_vetoes(data.x, data.y, data.w, data.names))
-    above, below = fit.thresholds(p, data.y, data.w, rules)
+    above, below = fit.thresholds(p, data.y, data.w, rules, data.sources)
     supported, unsupported = fit.verdicts(p, rules, above, below)
     verdicts = np.where(supported, "supported", np.where(unsupported, "unsupported", "uncertain"))
     dev_rows = data.sources != "footnoted"
@@ -400,11 +409,18 @@ def print_learned_cv(result: dict) -> None:
 # ================================================================ 2. summaries
 
 
+# (peripheral, min_sentences) of choose_sentences that the cross-validation chooses among; the
+# first is the plain lead of the body (no sentence is ever an aside).
+GATE_GRID = [(0.0, 0)] + [(p, n) for p in (0.1, 0.2, 0.25, 0.3) for n in (8, 12, 16)]
+assert (PERIPHERAL, CENTRAL_MIN_SENTENCES) in GATE_GRID
+
+
 def summarize_row(row: dict) -> dict:
     """ROUGE of the extractive engine's short summary and of Lead-3 on the raw text.
 
     Lead-3 takes the first three sentences of the raw article by the project's own segmenter,
-    bylines and all: the baseline every news summarizer is held against (METRICS.md).
+    bylines and all: the baseline every news summarizer is held against (METRICS.md). `grid`
+    holds the summary's ROUGE under every GATE_GRID setting, for the cross-validation.
     """
     raw = row["article"]
     summary = row["reference_summary"]
@@ -415,7 +431,25 @@ def summarize_row(row: dict) -> dict:
     except ARTICLE_ERRORS as error:
         return {"error": str(error)}
     extractive = [s.text for s in choose_sentences(article, SUMMARY_SENTENCES)]
-    return {"extractive": rouge_f1(reference, extractive), "lead3": rouge_f1(reference, lead3)}
+    return {
+        "extractive": rouge_f1(reference, extractive),
+        "lead3": rouge_f1(reference, lead3),
+        "grid": grid_rouge(article, reference),
+    }
+
+
+def grid_rouge(article: Article, reference: list[str]) -> list[dict]:
+    scored: dict[tuple[int, ...], dict] = {}  # most settings choose the same sentences
+    out = []
+    for peripheral, min_sentences in GATE_GRID:
+        chosen = choose_sentences(
+            article, SUMMARY_SENTENCES, peripheral=peripheral, min_sentences=min_sentences
+        )
+        key = tuple(s.id for s in chosen)
+        if key not in scored:
+            scored[key] = rouge_f1(reference, [s.text for s in chosen])
+        out.append(scored[key])
+    return out
 
 
 def subset_of(row: dict) -> str:
@@ -431,30 +465,79 @@ def rouge_means(scored: list[dict]) -> dict:
     return out
 
 
+def rouge_splits(rows: list[dict], scored: list[dict]) -> dict:
+    """rouge_means per dataset, per id-prefix subset, and over all."""
+    splits: dict[str, list[dict]] = defaultdict(list)
+    for row, s in zip(rows, scored, strict=True):
+        splits[f"dataset {row['dataset']}"].append(s)
+    for row, s in zip(rows, scored, strict=True):
+        splits[f"subset {subset_of(row)}"].append(s)
+    splits["all"] = list(scored)
+    return {name: rouge_means(items) for name, items in splits.items()}
+
+
 def summaries_section(dev: Path, limit: int | None, workers: int) -> dict:
     rows = read_jsonl(dev / "summaries.jsonl", limit)
     scored = run_batches(summarize_row, rows, workers)
     good = [(row, s) for row, s in zip(rows, scored, strict=True) if "error" not in s]
-    splits: dict[str, list[dict]] = defaultdict(list)
-    for row, s in good:
-        splits[f"dataset {row['dataset']}"].append(s)
-    for row, s in good:
-        splits[f"subset {subset_of(row)}"].append(s)
-    splits["all"] = [s for _, s in good]
+    good_rows, good_scored = [r for r, _ in good], [s for _, s in good]
     return {
-        "scheme": "no fitting",
+        "scheme": (
+            f"as shipped: PERIPHERAL={PERIPHERAL}, CENTRAL_MIN_SENTENCES="
+            f"{CENTRAL_MIN_SENTENCES}, chosen on this data (held-out figures below)"
+        ),
         "rows": len(rows),
         "errors": len(rows) - len(good),
         "summary_sentences": SUMMARY_SENTENCES,
-        "figures": {name: rouge_means(items) for name, items in splits.items()},
+        "figures": rouge_splits(good_rows, good_scored),
+        "cv": summaries_cv(good_rows, good_scored),
     }
+
+
+def summaries_cv(rows: list[dict], scored: list[dict]) -> dict:
+    """Held-out figures: each article summarized with the GATE_GRID setting that scored best
+    on the other folds (5-fold by article), best meaning the mean over subsets of ROUGE-1 over
+    Lead-3's. Ties go to the earlier setting (the plain lead first)."""
+    fold_of = group_kfold([row["id"] for row in rows])
+    subsets = np.array([subset_of(row) for row in rows])
+    ours = np.array([[g["rouge1"] for g in s["grid"]] for s in scored]).reshape(len(rows), -1)
+    lead = np.array([s["lead3"]["rouge1"] for s in scored])
+
+    def objective(setting: int, train: np.ndarray) -> float:
+        masks = [train & (subsets == name) for name in np.unique(subsets[train])]
+        return float(np.mean([ours[m, setting].mean() / lead[m].mean() for m in masks]))
+
+    held = list(scored)
+    picks = []
+    for fold in sorted(set(fold_of)):
+        train = fold_of != fold
+        best = max(range(len(GATE_GRID)), key=lambda g: (objective(g, train), -g))
+        picks.append(GATE_GRID[best])
+        for i in np.flatnonzero(~train):
+            held[i] = {"extractive": scored[i]["grid"][best], "lead3": scored[i]["lead3"]}
+    return {"picks": picks, "figures": rouge_splits(rows, held)}
 
 
 def print_summaries(result: dict) -> None:
     print(
         f"summaries.jsonl: {result['rows']} articles, {result['errors']} not buildable; "
-        f"scheme: {result['scheme']}; ROUGE F1 x100 (rouge-score, use_stemmer=True)"
+        f"ROUGE F1 x100 (rouge-score, use_stemmer=True)\nscheme: {result['scheme']}"
     )
+    print_rouge_table(result["figures"])
+    print(
+        f"  ext = extractive engine, {result['summary_sentences']} sentences (choose_sentences); "
+        "L3 = Lead-3, the first 3 sentences of the raw article (split_sentences); "
+        "RLs: one sentence a line"
+    )
+    picks = ", ".join(f"({p}, {n})" for p, n in result["cv"]["picks"])
+    print(
+        "\nheld out: 5-fold by article; (PERIPHERAL, CENTRAL_MIN_SENTENCES) chosen per fold from "
+        f"{len(GATE_GRID)} settings on the other folds: {picks}"
+    )
+    print_rouge_table(result["cv"]["figures"])
+
+
+def print_rouge_table(figures: dict) -> None:
     columns = [
         ("n", "n"),
         ("ext R1", "extractive_rouge1"),
@@ -465,26 +548,16 @@ def print_summaries(result: dict) -> None:
         ("L3 RLs", "lead3_rougeLsum"),
         ("R1 x/L3", "r1_ratio"),
     ]
-    print(
-        table(
-            list(result["figures"].items()),
-            columns,
-            label_width=24,
-            digits={key: 1 for _, key in columns if key != "r1_ratio"},
-        )
-    )
-    print(
-        f"  ext = extractive engine, {result['summary_sentences']} sentences (choose_sentences); "
-        "L3 = Lead-3, the first 3 sentences of the raw article (split_sentences); "
-        "RLs: one sentence a line"
-    )
+    digits = {key: 1 for _, key in columns if key != "r1_ratio"}
+    print(table(list(figures.items()), columns, label_width=24, digits=digits))
 
 
 # ================================================================ 3. chat
 
 
 def answer_paragraph(batch: tuple[str, list[dict]]) -> list[dict]:
-    """Ask the extractive engine every question about one paragraph (its article built once).
+    """Ask every question about one paragraph (its article built once) through the chat
+    pipeline on the extractive engine, as /v1/chat answers it.
 
     An answer counts as found when one golden answer, normalized as SQuAD does, stands as whole
     words in the answer text or in one of its quoted sentences (METRICS.md "fact match").
@@ -495,17 +568,12 @@ def answer_paragraph(batch: tuple[str, list[dict]]) -> list[dict]:
     for q in questions:
         try:
             messages = [ChatMessage(role="user", content=q["question"])]
-            draft = answer_from_sentences(article, messages)
+            result = asyncio.run(answer(article, messages, ExtractiveEngine()))
         except InvalidInput as error:  # a question with no words: the service refuses it
             out.append({"index": q["index"], "error": str(error)})
             continue
-        answered = draft.answerable and bool(draft.claims)
-        texts = [c.text for c in draft.claims] + [
-            article.sentence(i).text
-            for c in draft.claims
-            for i in c.sentence_ids
-            if article.sentence(i) is not None
-        ]
+        texts = [result.answer] + [c.quote for claim in result.claims for c in claim.citations]
+        answered = result.answerable and result.validation.status == "verified"
         found = answered and any(fact_match(gold, *texts) for gold in q["answers"])
         out.append({"index": q["index"], "answered": answered, "found": found})
     return out
@@ -551,7 +619,8 @@ def chat_section(dev: Path, limit: int | None, workers: int) -> dict:
     answered = np.array([results[i]["answered"] for i in keep], dtype=bool)
     found = np.array([results[i]["found"] for i in keep], dtype=bool)
     return {
-        "scheme": "no fitting (engine as shipped)",
+        "scheme": "as shipped; its answer model was fitted on these questions, so in-sample "
+        "(3b: cross-validated)",
         "rows": len(rows),
         "paragraphs": len(batches),
         "errors": len(rows) - len(keep),
@@ -585,6 +654,28 @@ def print_chat(result: dict) -> None:
     )
 
 
+def chat_cv_section(dev: Path, limit: int | None, workers: int) -> dict:
+    """The answer model cross-validated by paragraph: bench/fit_answering.py's predictions for
+    each question from a model fitted on the other folds (5 by `group`), the threshold chosen on
+    those predictions. The engine's decision alone (the pipeline's own check is not in it)."""
+    import fit_answering as fit  # bench/ is on the path when this script runs
+
+    rows = fit.load(dev, workers)[:limit]
+    p, cut = fit.cross_validated_decision(rows)
+    answered = p >= cut
+    answerable = np.array([r["answerable"] for r in rows])
+    found = np.array([r["right"] for r in rows]) & answered
+    return {
+        "scheme": "5-fold GroupKFold on group (paragraph): fitted on 4 folds, predicted on the "
+        "5th; threshold chosen on the held-out predictions",
+        "rows": len(rows),
+        "paragraphs": len({r["group"] for r in rows}),
+        "errors": 0,
+        "threshold": cut,
+        "figures": {"all": chat_figures(answerable, answered, found)},
+    }
+
+
 # ================================================================ command
 
 
@@ -607,8 +698,8 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--sections",
-        default="verifier,verifier-cv,summaries,chat",
-        help="comma-separated subset of verifier,summaries,chat",
+        default="verifier,verifier-cv,summaries,chat,chat-cv",
+        help="comma-separated subset of verifier,verifier-cv,summaries,chat,chat-cv",
     )
     return parser.parse_args(list(argv) if argv is not None else None)
 
@@ -638,6 +729,11 @@ def main(argv: Iterable[str] | None = None) -> None:
             lambda: chat_section(args.dev, args.limit, args.workers),
             print_chat,
             "3. Chat (extractive engine)",
+        ),
+        "chat-cv": (
+            lambda: chat_cv_section(args.dev, args.limit, args.workers),
+            print_chat,
+            "3b. Chat abstention (answer model, cross-validated by paragraph)",
         ),
     }
     figures: dict = {"dev": str(args.dev), "limit": args.limit}

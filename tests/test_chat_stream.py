@@ -11,7 +11,7 @@ import pytest
 from service.http.app import create_app
 from service.model_client.scripted_server import BackgroundServer
 
-QUESTION = [{"role": "user", "content": "How much will the new electric ferries cost?"}]
+QUESTION = [{"role": "user", "content": "How much will the ferries cost?"}]
 
 
 def parse_events(text: str) -> list[tuple[str, dict]]:

@@ -12,6 +12,7 @@ from service.cli import main
 from service.domain.engines.base import AnswerDraft, Draft, DraftClaim
 from service.domain.engines.extractive import ExtractiveEngine, choose_sentences
 from service.domain.errors import LimitExceeded
+from service.domain.verification.answering import candidate
 from service.evals.aggregate import aggregate
 from service.evals.cases import build_cases
 from service.evals.command import THRESHOLDS_DIR
@@ -95,13 +96,14 @@ class RandomCitations(ExtractiveEngine):
 
 
 class NeverAbstains(ExtractiveEngine):
-    """Always answers, with the article's lead when nothing fits."""
+    """Always answers: with the sentence the answer model turned down (the lead when none)."""
 
     async def answer_stream(self, article, messages):
         async for event in super().answer_stream(article, messages):
             if isinstance(event, AnswerDraft) and not event.answerable:
-                lead = choose_sentences(article, 1)[0]
-                event = AnswerDraft(claims=[DraftClaim(lead.text, [lead.id])])
+                found = candidate(article, messages[-1].content)
+                best = found[0].sentence if found else choose_sentences(article, 1)[0]
+                event = AnswerDraft(claims=[DraftClaim(best.text, [best.id])])
             yield event
 
 

@@ -42,3 +42,8 @@ def recent_turns(messages: list[ChatMessage], turns: int = 2) -> list[ChatMessag
     earlier = messages[:-1]
     starts = [i for i, m in enumerate(earlier) if m.role == "user"]
     return earlier[starts[-turns] :] if len(starts) >= turns else earlier
+
+
+def search_context(messages: list[ChatMessage]) -> str:
+    """The earlier turns a follow-up is read with (none for a question that stands alone)."""
+    return " ".join(m.content for m in recent_turns(messages)) if is_follow_up(messages) else ""

@@ -41,8 +41,10 @@ class Claim(BaseModel):
 class Validation(BaseModel):
     status: Status = Field(
         description=(
-            "verified: every claim is supported (repaired: after a model repair); partial: some are; "
-            "failed: none is."
+            "verified: every claim is supported (repaired: after a model repair); in chat, also "
+            "the answer answers the question (a cited sentence is about it and the answer holds "
+            "what it asks for), else the response is an abstention; partial: some claims are "
+            "supported; failed: none is."
         )
     )
     claims: int

@@ -5,20 +5,23 @@ verified, then the whole response; `answer` keeps only the last. So a stream's `
 the plain response are the same JSON.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from pydantic import Field
 
-from ..conversation import ChatMessage, question_of
+from ..conversation import ChatMessage, question_of, search_context
 from ..engines.base import AnswerDraft, Engine, SummaryOptions
 from ..errors import ModelBadOutput
 from ..reading.article import Article
-from ..results import Grounded, Validation, validation_for
+from ..results import Claim, Grounded, Validation, validation_for
+from ..verification.answering import answers_question
 from .cache import ResultCache, cache_key
 from .repair import ground_with_repair
 
 # The one "cannot answer" sentence, shared by the prompts and the response.
 NOT_IN_ARTICLE = "The article does not say."
+NOT_ANSWERED = "The sentences the answer cited do not answer the question."
 
 Event = tuple[str, object]  # ("delta", str) | ("claim", Claim) | ("done", GroundedAnswer)
 
@@ -62,7 +65,7 @@ async def answer_events(
                 yield "delta", event
         if draft is None:
             raise ModelBadOutput("the answer ended before it was complete")
-        result = await _grounded(article, draft, engine)
+        result = await _grounded(article, messages, draft, engine)
         if cache is not None:
             cache.put_result(key, article.id, result.model_dump())
     for claim in result.claims:
@@ -70,11 +73,21 @@ async def answer_events(
     yield "done", result
 
 
-async def _grounded(article: Article, draft: AnswerDraft, engine: Engine) -> GroundedAnswer:
+async def _grounded(
+    article: Article, messages: list[ChatMessage], draft: AnswerDraft, engine: Engine
+) -> GroundedAnswer:
     if not draft.answerable or not draft.claims:
         return abstention(article, engine, draft)
     options = SummaryOptions(max_sentences=min(max(len(draft.claims), 1), 50))
     g = await ground_with_repair(article, draft, engine, options)
+    if not await asyncio.to_thread(_answers, article, messages, g.claims):
+        unanswered = AnswerDraft(
+            claims=[],
+            answerable=False,
+            explanation=f"{NOT_ANSWERED} The draft was: {g.output}",
+            usage=g.usage,
+        )
+        return abstention(article, engine, unanswered)
     return GroundedAnswer(
         article_id=article.id,
         answer=g.output,
@@ -85,6 +98,21 @@ async def _grounded(article: Article, draft: AnswerDraft, engine: Engine) -> Gro
         engine=engine.name,
         model=engine.model,
         prompt_version=engine.prompt_version,
+    )
+
+
+def _answers(article: Article, messages: list[ChatMessage], claims: list[Claim]) -> bool:
+    """Whether the supported claims answer the question (answering.answers_question):
+    citations that hold up but speak of something else answer nothing."""
+    supported = [claim for claim in claims if claim.verdict == "supported"]
+    if not supported:
+        return True  # nothing supported: the status says so (partial or failed)
+    return answers_question(
+        article,
+        question_of(messages),
+        search_context(messages),
+        [claim.text for claim in supported],
+        [c.sentence_id for claim in supported for c in claim.citations],
     )
 
 

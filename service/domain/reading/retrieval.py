@@ -98,6 +98,14 @@ def query_words(text: str) -> list[str]:
     return [w for w in reader_words(text) if w not in QUESTION_STEMS]
 
 
+def word_weights(article: Article) -> tuple[dict[str, float], float]:
+    """The IDF of every word of the article's citable sentences, and the weight of a word it
+    never uses."""
+    index = _index(article)
+    weights = {w: v for w, v in index.idf.items() if w != _UNSEEN}
+    return weights, index.idf[_UNSEEN]
+
+
 def _coverage(query: set[str], sentence: set[str], idf: dict[str, float]) -> float:
     total = sum(idf.get(w, idf[_UNSEEN]) for w in query)
     return sum(idf[w] for w in query & sentence) / total if total else 0.0
