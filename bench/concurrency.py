@@ -43,10 +43,12 @@ from processes import free_port, spawn, stop, wait_up
 
 from service.domain.engines.budgets import citable
 from service.domain.engines.llm import numbered
-from service.domain.engines.schemas import CLAIMS_SCHEMA
+from service.domain.engines.schemas import Bounds
 from service.domain.prompts import load_prompt
 from service.domain.reading.article import build_article
 from service.evals.golden import load_articles
+
+CLAIMS_SCHEMA = Bounds(claims=3, first_id=1, last_id=50).claims_schema()
 
 GOAL_RATIO = 1.6
 MODEL = "good"

@@ -4,12 +4,14 @@ import asyncio
 
 import pytest
 
-from service.domain.engines.llm import CLAIMS_SCHEMA
+from service.domain.engines.schemas import Bounds
 from service.domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
 from service.model_client.breaker import CircuitBreaker
 from service.model_client.openai_client import OpenAIModelClient
 from service.model_client.scripted_server import FakeModelServer
 from service.settings import Settings
+
+CLAIMS_SCHEMA = Bounds(claims=3, first_id=1, last_id=50).claims_schema()
 
 MESSAGES = [
     {"role": "system", "content": "Task: summarize. Answer JSON."},

@@ -42,7 +42,7 @@ def test_a_follow_up_is_condensed_with_the_history(llm_client, fake_model, ferry
     condense, answer = fake_model.model.requests[-2:]
     assert "Task: condense" in condense["messages"][0]["content"]
     assert "Dev Prakash voted against it" in condense["messages"][1]["content"]
-    assert "Task: answer" in answer["messages"][0]["content"]
+    assert "Task: answer" in answer["messages"][1]["content"]
     assert "context only, not a source" in answer["messages"][1]["content"]
     assert_invariants(llm_client, result)
 

@@ -9,10 +9,12 @@ import time
 import httpx
 import pytest
 
-from service.domain.engines.schemas import CLAIMS_SCHEMA
+from service.domain.engines.schemas import Bounds
 from service.model_client.openai_client import OpenAIModelClient, context_tokens_for
 from service.model_client.scripted_server import FakeModelServer, _free_port
 from service.settings import Settings
+
+CLAIMS_SCHEMA = Bounds(claims=3, first_id=1, last_id=50).claims_schema()
 
 MESSAGES = [
     {"role": "system", "content": "Task: summarize. Answer JSON."},

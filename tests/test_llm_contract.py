@@ -26,7 +26,7 @@ def test_a_good_model_gives_a_verified_summary(llm_client, fake_model, ferry_tex
     result = response.json()
     assert_grounded(llm_client, result)
     assert result["engine"] == "llm" and result["model"] == "good"
-    assert result["prompt_version"] == "summarize@1,repair@2,combine@1,condense@1,answer@1"
+    assert result["prompt_version"] == "summarize@2,repair@3,combine@1,condense@1,answer@2"
     assert result["validation"]["status"] == "verified" and len(result["claims"]) == 3
     assert result["usage"]["llm_calls"] == 1 and result["usage"]["prompt_tokens"] > 0
     sent = fake_model.model.requests[-1]

@@ -5,14 +5,16 @@ import re
 import pytest
 
 from service.domain.engines.base import SummaryOptions
-from service.domain.engines.budgets import CONDENSE_TOKENS, pack_lines
+from service.domain.engines.budgets import pack_lines
 from service.domain.engines.llm import LLMEngine, numbered
-from service.domain.engines.schemas import parse_claims
+from service.domain.engines.schemas import QUESTION_TOKENS, Bounds, parse_claims
 from service.domain.errors import ModelBadOutput, ModelTimeout, ModelUnavailable
 from service.domain.model import Completion
 from service.domain.pipeline.summarize import summarize
 from service.domain.reading.article import build_article
 from tests.fakes import ScriptedClient
+
+BOUNDS = Bounds(claims=3, first_id=1, last_id=9)
 
 
 def claims_json(*claims):
@@ -31,7 +33,7 @@ PARSE_OK = [
     ("text", "expected"), [c[1:] for c in PARSE_OK], ids=[c[0] for c in PARSE_OK]
 )
 def test_parse_claims(text, expected):
-    assert [(c.text, c.sentence_ids) for c in parse_claims(text)] == expected
+    assert [(c.text, c.sentence_ids) for c in parse_claims(text, BOUNDS)] == expected
 
 
 PARSE_BAD = [
@@ -47,7 +49,7 @@ PARSE_BAD = [
 @pytest.mark.parametrize("text", [c[1] for c in PARSE_BAD], ids=[c[0] for c in PARSE_BAD])
 def test_unusable_answers_are_bad_output(text):
     with pytest.raises(ModelBadOutput):
-        parse_claims(text)
+        parse_claims(text, BOUNDS)
 
 
 def test_numbered_lines_defuse_tags_that_would_close_the_block():
@@ -186,7 +188,7 @@ def test_a_long_history_never_crowds_the_article_out(ferry_text):
 
     asyncio.run(drain())
     condense, answer = client.prompts
-    for prompt, answer_tokens in [(condense, CONDENSE_TOKENS), (answer, engine.output_tokens)]:
+    for prompt, answer_tokens in [(condense, QUESTION_TOKENS), (answer, engine.output_tokens)]:
         text = "\n".join(m["content"] for m in prompt)
         assert engine.tokenizer.count(text) + answer_tokens <= 8192
     answer_prompt = "\n".join(m["content"] for m in answer)

@@ -32,7 +32,7 @@ def test_a_60k_token_article_is_mapped_and_reduced_with_provenance(
         for citation in claim["citations"]:
             assert article["text"][citation["start"] : citation["end"]] == citation["quote"]
     tasks = [
-        r["messages"][0]["content"]
+        "\n".join(m["content"] for m in r["messages"])
         for r in fake_model.model.requests[-result["usage"]["llm_calls"] :]
     ]
     maps = sum("Task: summarize" in t for t in tasks)

@@ -13,10 +13,10 @@ from ..reading.article import Article, Sentence
 from ..reading.retrieval import search
 from ..reading.tokens import Tokenizer, tokenizer_for
 from .base import DraftClaim
+from .schemas import QUESTION_TOKENS
 
 T = TypeVar("T")
 MIN_ARTICLE_ROOM = 256  # tokens of article lines a prompt must have room for
-CONDENSE_TOKENS = 256  # the standalone question's answer
 HISTORY_TURNS = 3  # earlier user turns (with their answers) shown to the model
 LINE_OVERHEAD = 4  # tokens of "[123] " and the newline around each sentence
 CLAIM_OVERHEAD = 20  # tokens of a claim listed for repair: "1. " and "(cites [...])"
@@ -45,7 +45,7 @@ class Budget:
         """Tokens left for the history in the prompt that makes `question` stand alone."""
         return (
             self.tokenizer.budget(self.context_tokens)
-            - CONDENSE_TOKENS
+            - QUESTION_TOKENS
             - self.fixed("condense")
             - self.tokenizer.count(question)
         )

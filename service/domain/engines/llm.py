@@ -14,13 +14,15 @@ from ..prompts import Prompt, load_prompt
 from ..reading.article import Article, Sentence
 from ..results import Usage
 from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
-from .budgets import CONDENSE_TOKENS, MIN_ARTICLE_ROOM, around_citations, around_hits, budget_for
+from .budgets import MIN_ARTICLE_ROOM, around_citations, around_hits, budget_for
 from .map_reduce import map_reduce
 from .partial_json import ClaimTextStream
 from .schemas import (
-    ANSWER_SCHEMA,
-    CLAIMS_SCHEMA,
+    ANSWER_CLAIMS,
     QUESTION_SCHEMA,
+    QUESTION_TOKENS,
+    Bounds,
+    bounds_for,
     parse_answer,
     parse_claims,
     parse_question,
@@ -95,7 +97,8 @@ class LLMEngine:
             problems="\n".join(problems),
             max_sentences=options.sentences,
         )
-        return Draft(claims=(await self._ask(messages, usage))[: options.sentences], usage=usage)
+        bounds = bounds_for(options.sentences, sentences)
+        return Draft(claims=await self._ask(messages, bounds, usage), usage=usage)
 
     async def answer_stream(
         self, article: Article, messages: list[ChatMessage]
@@ -113,19 +116,20 @@ class LLMEngine:
             history=history, question=question, article=numbered(sentences)
         )
         texts = ClaimTextStream()
+        bounds = bounds_for(ANSWER_CLAIMS, sentences)
         async for event in self.client.stream_json(
             model=self.model,
             messages=prompt,
             schema_name="answer",
-            schema=ANSWER_SCHEMA,
-            max_tokens=self.output_tokens,
+            schema=bounds.answer_schema(),
+            max_tokens=min(self.output_tokens, bounds.answer_tokens()),
         ):
             if isinstance(event, str):
                 if new := texts.feed(event):
                     yield new
                 continue
             _count(usage, event)
-            draft = parse_answer(event.text)
+            draft = parse_answer(event.text, bounds)
             draft.usage = usage
             yield draft
 
@@ -143,7 +147,7 @@ class LLMEngine:
             messages=prompt,
             schema_name="question",
             schema=QUESTION_SCHEMA,
-            max_tokens=CONDENSE_TOKENS,
+            max_tokens=QUESTION_TOKENS,
         )
         _count(usage, completion)
         return parse_question(completion.text)
@@ -154,7 +158,7 @@ class LLMEngine:
         messages = self.prompts["summarize"].messages(
             article=numbered(sentences), max_sentences=options.sentences, style=options.style
         )
-        return await self._ask(messages, usage)
+        return await self._ask(messages, bounds_for(options.sentences, sentences), usage)
 
     async def _combine(
         self,
@@ -170,18 +174,20 @@ class LLMEngine:
             max_sentences=options.sentences,
             style=options.style,
         )
-        return await self._ask(messages, usage)
+        return await self._ask(messages, bounds_for(options.sentences, evidence), usage)
 
-    async def _ask(self, messages: list[dict[str, str]], usage: Usage) -> list[DraftClaim]:
+    async def _ask(
+        self, messages: list[dict[str, str]], bounds: Bounds, usage: Usage
+    ) -> list[DraftClaim]:
         completion = await self.client.complete_json(
             model=self.model,
             messages=messages,
             schema_name="claims",
-            schema=CLAIMS_SCHEMA,
-            max_tokens=self.output_tokens,
+            schema=bounds.claims_schema(),
+            max_tokens=min(self.output_tokens, bounds.claims_tokens()),
         )
         _count(usage, completion)
-        return parse_claims(completion.text)
+        return parse_claims(completion.text, bounds)
 
 
 def _count(usage: Usage, completion: Completion) -> None:
