@@ -37,7 +37,9 @@ CASES = [
     ("empty-claim", "", False),
     ("only-stopwords", "It was what it was.", False),
     ("shorter-subset", "The council voted 7-2 on Tuesday.", True),
-    ("possessive-name", "Ortiz's council voted 7-2 on Tuesday.", True),
+    # The name is found ("Ortiz's" is Ortiz), but the source's speaker made the council's owner
+    # is a rearrangement the words alone cannot vouch for: not refuted, not `supported` either.
+    ("possessive-name", "Ortiz's council voted 7-2 on Tuesday.", None),
     ("two-true-sentences", "The council voted 7-2 on Tuesday. Mayor Ana Ortiz said so.", True),
     (
         "a-true-then-an-invented-sentence",

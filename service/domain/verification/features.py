@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 import math
+import re
 import threading
 
 from ..reading.article import Article
-from ..words import WORD, content_stems, stem
+from ..words import WORD, content_stems, stem, straight
 from .mentions import names, word_forms
 from .vetoes import CHECKS, findings, numbers
 
@@ -30,6 +31,7 @@ class Source:
     positions: dict[str, list[tuple[int, int]]] = field(repr=False)  # stem -> (sentence, index)
     stems: frozenset[str] = field(repr=False)  # content stems of the whole article
     bigrams: frozenset[tuple[str, str]] = field(repr=False)
+    forms: frozenset[str] = field(repr=False)  # word_forms of the whole article
 
 
 def source_of(sentences: Sequence[str]) -> Source:
@@ -45,6 +47,7 @@ def source_of(sentences: Sequence[str]) -> Source:
         positions=positions,
         stems=frozenset(content_stems(text)),
         bigrams=frozenset(b for words in tokens for b in zip(words, words[1:], strict=False)),
+        forms=frozenset(word_forms(text)),
     )
 
 
@@ -82,12 +85,13 @@ def claim_features(claim: str, evidence: Sequence[str], source: Source) -> dict[
         "bigrams_in_evidence": _bigram_share(words, _bigrams(_tokens(cited))),
         "bigrams_in_article": _bigram_share(words, source.bigrams),
         "names_not_in_evidence": float(len(names(claim) - word_forms(cited))),
-        "names_not_in_article": float(len(names(claim) - word_forms(source.text))),
+        "names_not_in_article": float(len(names(claim) - source.forms)),
         "numbers_not_in_evidence": float(len(numbers(claim) - numbers(cited))),
         "numbers_not_in_article": float(len(numbers(claim) - numbers(source.text))),
         "lower_case": float(claim == claim.lower()),
     }
     found.update(_stitching(words, source, length))
+    found.update(_compression(words, stems, source, length))
     for check in CHECKS:
         found[f"veto_{check.__name__}"] = float(bool(cited and findings(check, claim, cited)))
     return found
@@ -106,6 +110,72 @@ def _stitching(words: tuple[str, ...], source: Source, length: int) -> dict[str,
         "switches": float(sum(a != b for a, b in zip(long_runs, long_runs[1:], strict=False))),
         "words_not_in_article": sum(1 for _, where in runs if where is None) / length,
     }
+
+
+CANDIDATES = 5  # article sentences a claim sentence is aligned with: those sharing most words
+ALIGNED_WORDS = 150  # words of a claim sentence and of an article sentence aligned at most
+
+
+def _compression(
+    words: tuple[str, ...], stems: AbstractSet[str], source: Source, length: int
+) -> dict[str, float]:
+    """The claim sentence as a compression of one article sentence: the longest common
+    subsequence (words kept in order, others dropped) with the best-aligned sentence, in how many
+    pieces it was taken and how much of the sentence's span between them was skipped.
+
+    A claim that drops words from one sentence keeps its meaning far more often than one that
+    takes its pieces from far apart or from several sentences."""
+    best, pieces, span = 0, 0, 0
+    head = words[:ALIGNED_WORDS]  # bounded work: a sentence this long is no compression anyway
+    for sentence in _best_sentences(stems, source):
+        size, taken, width = _subsequence(head, source.tokens[sentence][:ALIGNED_WORDS])
+        if size > best:
+            best, pieces, span = size, taken, width
+    return {
+        "lcs_best": best / length,
+        "subsequence": float(bool(words) and best == len(words)),
+        "pieces": float(pieces),
+        "gaps": (span - best) / span if span else 0.0,
+    }
+
+
+def _best_sentences(stems: AbstractSet[str], source: Source) -> list[int]:
+    """The CANDIDATES sentences where the claim's content words occur most often."""
+    shared: dict[int, int] = {}
+    for word in stems:
+        for sentence, _ in source.positions.get(word, []):
+            shared[sentence] = shared.get(sentence, 0) + 1
+    return sorted(shared, key=lambda s: (-shared[s], s))[:CANDIDATES]
+
+
+def _subsequence(a: Sequence[str], b: Sequence[str]) -> tuple[int, int, int]:
+    """(length of the longest common subsequence of a and b, the number of contiguous pieces of
+    b it is taken in, the width of b from its first word to its last), for one alignment."""
+    n, m = len(a), len(b)
+    if not n or not m:
+        return 0, 0, 0
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        word, row, below = a[i], table[i], table[i + 1]
+        for j in range(m - 1, -1, -1):
+            if word == b[j]:
+                row[j] = below[j + 1] + 1
+            else:
+                row[j] = below[j] if below[j] >= row[j + 1] else row[j + 1]
+    i = j = pieces = 0
+    first = last = -1
+    previous = (-2, -2)
+    while i < n and j < m:
+        if a[i] == b[j] and table[i][j] == table[i + 1][j + 1] + 1:
+            pieces += previous != (i - 1, j - 1)
+            first = j if first < 0 else first
+            previous, last = (i, j), j
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return table[0][0], pieces, (last - first + 1) if first >= 0 else 0
 
 
 def _runs(words: tuple[str, ...], source: Source) -> list[tuple[int, int | None]]:
@@ -131,7 +201,11 @@ def _common(a: Sequence[str], i: int, b: Sequence[str], j: int) -> int:
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(stem(w.lower()) for w in WORD.findall(text))
+    """Stemmed words in order, a possessive as its noun ("Millbrook's council": millbrook)."""
+    return tuple(stem(w.lower()) for w in WORD.findall(_POSSESSIVE.sub("", straight(text))))
+
+
+_POSSESSIVE = re.compile(r"'s\b")
 
 
 def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:

@@ -62,6 +62,13 @@ def feature_vector(claim: str, evidence: Sequence[str], source: Source) -> dict[
         values = [found[name] for found in each]
         vector[f"{name}_min"], vector[f"{name}_max"] = min(values), max(values)
     vector["sentences"] = float(len(pieces))
+    # A one-sentence claim taken from one article sentence by dropping words is another matter
+    # than a summary of several sentences each taken so (whose order and references may still
+    # mislead): the model weighs them apart.
+    alone = float(len(pieces) == 1)
+    for name in ("subsequence_min", "lcs_best_min", "pieces_max"):
+        vector[f"{name}_alone"] = vector[name] * alone
+        vector[f"{name}_several"] = vector[name] * (1.0 - alone)
     return vector
 
 

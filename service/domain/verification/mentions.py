@@ -25,13 +25,33 @@ ten""".split()
 
 def word_forms(text: str) -> set[str]:
     """Lower-cased words, possessives also without their "'s" ("Tuesday's" holds "tuesday"),
-    and the parts of "O'Brien" too ("brien")."""
-    words = {w.lower() for w in WORD.findall(straight(text))}
+    the parts of "O'Brien" too ("brien"), and the initials of a run of capitalised words
+    ("United Nations Security Council" holds "un", "uns" and "unsc": the "UN" of a claim)."""
+    text = straight(text)
+    words = {w.lower() for w in WORD.findall(text)}
     return (
         words
         | {w[:-2] for w in words if w.endswith("'s")}
         | {part for w in words if "'" in w for part in w.split("'")}
+        | initialisms(text)
     )
+
+
+# Capitalised words in a row, "of", "and", "for" or "the" allowed between them ("Bank of England").
+_NAME_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w'-]*)+")
+MAX_INITIALS = 6
+
+
+def initialisms(text: str) -> set[str]:
+    """The initials of each run of capitalised words (stop words such as an opening "The" left
+    out) and of its openings of two words or more: what an acronym of it would spell ("United
+    Nations Security Council": un, uns, unsc)."""
+    found = set()
+    for run in _NAME_RUN.findall(text):
+        initials = [w[0].lower() for w in run.split() if w.lower() not in STOPWORDS]
+        for size in range(2, min(len(initials), MAX_INITIALS) + 1):
+            found.add("".join(initials[:size]))
+    return found
 
 
 def names(text: str) -> set[str]:
