@@ -61,6 +61,9 @@ def test_an_answer_must_cite_a_sentence_about_the_question():
     question = "When should the first boat carry passengers?"
     assert answers_question(ARTICLE, question, "", [mayor], [ids[mayor]])
     assert not answers_question(ARTICLE, question, "", [diesel], [ids[diesel]])  # unrelated
+    # On the topic (the names match), not on the point (nothing of "promise voters").
+    promise = "What did Ruth Okafor promise voters?"
+    assert not answers_question(ARTICLE, promise, "", [mayor], [ids[mayor]])
     # About the question, but of the wrong type: "who" wants a name, the sentence has none new.
     cost = "The ferries will cost $18.4 million, and the state will pay most of it."
     assert not answers_question(ARTICLE, "Who will pay for the ferries?", "", [cost], [ids[cost]])

@@ -39,6 +39,7 @@ _DIGITS = re.compile(r"\d+")
 _YES_NO = re.compile(
     r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.I
 )
+_WORD = re.compile(r"[\w'’-]+")
 _OTHER = re.compile(r"\b(?:also|else|other|besides|except)\b", re.I)
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"[-•*]\s")
@@ -88,15 +89,25 @@ def answers_question(
     article: Article, question: str, context: str, texts: list[str], sentence_ids: Iterable[int]
 ) -> bool:
     """Whether an answer (its claims' `texts`, citing `sentence_ids`) answers the question: a
-    cited sentence is about it (holds RELATED of its words) and the answer holds what the
-    question asks for (answer_types.gives: the expected type, the focus named). Any engine's
-    answer, not only the extractive one's, must pass this before chat calls it verified."""
+    cited sentence is about it (holds RELATED of its words, and one of its words that are not
+    names when it has any) and the answer holds what the question asks for
+    (answer_types.gives: the expected type, the focus named). Any engine's answer, not only the
+    extractive one's, must pass this before chat calls it verified."""
     q = _question(article, question, context)
     if not q.words:
         return True  # "And then?": the context found the sentences; nothing of it to miss
     cited = set(sentence_ids)
     related = [h.sentence.text for h in q.hits if h.sentence.id in cited and h.coverage >= RELATED]
-    return bool(related) and any(gives(text, q.kind, question) for text in texts + related)
+    asked = _asked_about(question)
+    on_point = [t for t in related if not asked or asked & set(reader_words(t))]
+    return bool(on_point) and any(gives(text, q.kind, question) for text in texts + on_point)
+
+
+def _asked_about(question: str) -> set[str]:
+    """The question's words that are not names: what it asks about them ("won", "election" in
+    "Who won the election in South Korea?"). A sentence holding only the names is on the topic,
+    not on the point."""
+    return set(query_words(" ".join(w for w in _WORD.findall(question) if not w[0].isupper())))
 
 
 def _probability(question: str, features: dict[str, float]) -> float:
