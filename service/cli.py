@@ -1,11 +1,13 @@
 """The `footnoted` command: serve the API; summarize, ask about or verify a file without a
-server; run the eval suite; run the scripted model server."""
+server; run the eval suite; run the scripted model server or a local GGUF model."""
 
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+import signal
 import sys
+import threading
 
 from pydantic import ValidationError
 
@@ -16,6 +18,13 @@ from .domain.pipeline.chat import GroundedAnswer
 from .domain.pipeline.verify_text import CheckedText
 from .domain.reading.article import Article
 from .domain.results import Grounded
+from .model_client.local_model import (
+    DEFAULT_CTX,
+    DEFAULT_PARALLEL,
+    LocalModelError,
+    fetched,
+    local_llm,
+)
 from .runtime import ArticleInput, Runtime, build_runtime, check_llm_settings
 from .settings import load_settings
 
@@ -27,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.run(args)  # the subcommand's run_* function
         return code
-    except (DomainError, OSError, UnicodeDecodeError) as exc:
+    except (DomainError, LocalModelError, OSError, UnicodeDecodeError) as exc:
         print(f"footnoted: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:  # a setting from the environment, or a message, is invalid
@@ -141,7 +150,31 @@ def _parser() -> argparse.ArgumentParser:
     fake.add_argument("--port", type=int, default=8100)
     fake.add_argument("--latency", type=float, default=0.0, help="seconds per completion")
     fake.set_defaults(run=run_fake_model)
+    _local_model_parser(commands)
     return parser
+
+
+def _local_model_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    local = commands.add_parser(
+        "local-model", help="serve a GGUF over llama.cpp's OpenAI-compatible server (extra local)"
+    )
+    local.add_argument(
+        "--gguf", metavar="PATH", help="the model file; default: the default small model, cached"
+    )
+    local.add_argument("--host", default="127.0.0.1")
+    local.add_argument("--port", type=int, default=8080, help="0 for a free port")
+    local.add_argument(
+        "--ctx", type=_positive, default=DEFAULT_CTX, help="context tokens of each request"
+    )
+    local.add_argument(
+        "--parallel", type=_positive, default=DEFAULT_PARALLEL, help="requests decoded at once"
+    )
+    local.add_argument(
+        "--threads", type=_positive, help="CPU threads (default: the cores available, less one)"
+    )
+    local.add_argument("--api-key", help="require `Authorization: Bearer KEY` (health stays open)")
+    local.add_argument("--verbose", action="store_true", help="llama.cpp's own log lines")
+    local.set_defaults(run=run_local_model)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -150,7 +183,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from .http.app import create_app
     from .http.observability import configure_logging
 
-    settings = load_settings()
+    settings = fetched(load_settings())  # FOOTNOTED_LLM_GGUF: the file, fetched if need be
     check_llm_settings(settings)  # a configuration that cannot work stops here, in one line
     configure_logging(settings.log_level)
     # On SIGTERM uvicorn stops accepting, finishes the requests in flight (up to the grace
@@ -229,12 +262,13 @@ async def _with_article(
     """Read the file, open a throwaway runtime (in-memory store), run `work`, close."""
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     fmt = args.format or _EXTENSIONS.get(Path(args.file).suffix.lower(), "text")
-    runtime = build_runtime(load_settings().model_copy(update={"db": ":memory:"}))
-    try:
-        article = runtime.add_article(ArticleInput(text=raw.decode("utf-8"), format=fmt))
-        await work(runtime, article)
-    finally:
-        await runtime.close()
+    async with local_llm(load_settings().model_copy(update={"db": ":memory:"})) as settings:
+        runtime = build_runtime(settings)
+        try:
+            article = runtime.add_article(ArticleInput(text=raw.decode("utf-8"), format=fmt))
+            await work(runtime, article)
+        finally:
+            await runtime.close()
     return 0
 
 
@@ -304,6 +338,40 @@ def run_fake_model(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=1,
     )
     return 0
+
+
+def run_local_model(args: argparse.Namespace) -> int:
+    from .model_client.local_model import model_cache, resolve_gguf, serve_gguf
+
+    gguf = resolve_gguf(args.gguf, model_cache(load_settings().model_cache))
+    with serve_gguf(
+        gguf,
+        host=args.host,
+        port=args.port,
+        ctx=args.ctx,
+        parallel=args.parallel,
+        api_key=args.api_key,
+        threads=args.threads,
+        verbose=args.verbose,
+    ) as served:
+        print(f"serving {served.model} ({gguf}) at {served.base_url}", flush=True)
+        print(f"  {served.ctx} context tokens a request, {served.parallel} requests at once")
+        print(
+            f"  FOOTNOTED_LLM_BASE_URL={served.base_url} FOOTNOTED_LLM_MODEL={served.model} "
+            f"FOOTNOTED_LLM_CONTEXT_TOKENS={served.ctx} make serve",
+            flush=True,
+        )
+        _wait_for_a_stop()
+    return 0
+
+
+def _wait_for_a_stop() -> None:
+    """Until Ctrl-C or SIGTERM: the server runs on native threads, this one only waits."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.wait(0.5):  # a short wait, so a signal is seen promptly
+        pass
 
 
 def render_footnotes(result: Grounded) -> str:

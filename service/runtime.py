@@ -6,6 +6,7 @@ The HTTP layer and the CLI both go through it, so each request type is one call 
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx2
 
@@ -20,6 +21,7 @@ from .domain.pipeline.summarize import summarize
 from .domain.pipeline.verify_text import CheckedText, check_text, check_text_with_judge
 from .domain.reading.article import Article, build_article
 from .domain.results import GroundedSummary
+from .model_client.local_model import DEFAULT_CTX as LOCAL_CTX
 from .model_client.openai_client import OpenAIModelClient, context_tokens_for
 from .settings import Settings
 from .store import Store
@@ -39,10 +41,14 @@ def check_llm_settings(settings: Settings) -> None:
     """Raises EngineUnavailable when the default model could not be used with these settings
     (answer tokens that leave no room for the article)."""
     if settings.llm_configured:  # the budget alone: no model client is built for a check
+        model = settings.llm_model
+        context = context_tokens_for(model, settings.llm_context_tokens)
+        if settings.llm_gguf:  # the local server is started with this context per request
+            model, context = Path(settings.llm_gguf).stem, settings.llm_context_tokens or LOCAL_CTX
         budget_for(
-            settings.llm_model,
+            model,
             output_tokens=settings.llm_output_tokens,
-            context_tokens=context_tokens_for(settings.llm_model, settings.llm_context_tokens),
+            context_tokens=context,
             prompts=default_prompts(),
         )
 
@@ -203,6 +209,9 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, http_client: httpx2.AsyncClient | None = None) -> Runtime:
-    """Everything a server needs, built once; the model client only when an endpoint is set."""
+    """Everything a server needs, built once; the model client only when an endpoint is set.
+    A local GGUF must be served first (`local_llm` gives the settings that point at it)."""
+    if settings.llm_gguf:
+        raise EngineUnavailable("FOOTNOTED_LLM_GGUF is set, but its local server was not started")
     client = OpenAIModelClient(settings, http_client) if settings.llm_configured else None
     return Runtime(settings=settings, store=Store(settings.db), model_client=client)

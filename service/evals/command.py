@@ -11,6 +11,7 @@ from typing import Any
 import httpx2
 
 from ..domain.engines.extractive import ExtractiveEngine
+from ..model_client.local_model import local_llm
 from ..model_client.scripted_server import FakeModelServer
 from ..runtime import build_runtime
 from ..settings import load_settings
@@ -88,6 +89,10 @@ async def _target(options: EvalOptions, stack: AsyncExitStack) -> tuple[Target, 
     if options.engine == "extractive":
         return EngineTarget(ExtractiveEngine()), about | {"target": "in process"}
     settings = load_settings().model_copy(update={"db": ":memory:"})
+    if options.scripted or options.replay:  # these answer in place of any local GGUF
+        settings = settings.model_copy(update={"llm_gguf": None})
+    else:  # FOOTNOTED_LLM_GGUF: its local server runs for the eval
+        settings = await stack.enter_async_context(local_llm(settings))
     if options.scripted:
         server = stack.enter_context(FakeModelServer())
         settings = settings.model_copy(

@@ -14,6 +14,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from .. import __version__
+from ..model_client.local_model import local_llm
 from ..runtime import Runtime, build_runtime
 from ..settings import Settings, load_settings
 from .controllers import ArticlesController, ChatController, SummariesController, VerifyController
@@ -33,11 +34,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        holder["runtime"] = build_runtime(settings)
-        try:
-            yield
-        finally:
-            await holder.pop("runtime").close()
+        # With FOOTNOTED_LLM_GGUF, a local llama.cpp server runs as long as the app does.
+        async with local_llm(settings) as running:
+            holder["runtime"] = build_runtime(running)
+            try:
+                yield
+            finally:
+                await holder.pop("runtime").close()
 
     def provide_runtime() -> Runtime:
         return holder["runtime"]
