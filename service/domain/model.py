@@ -21,6 +21,7 @@ class Completion:
     text: str
     prompt_tokens: int
     completion_tokens: int
+    cached_tokens: int = 0  # of the prompt tokens, those the endpoint's prompt cache served
 
 
 class ModelClient(Protocol):

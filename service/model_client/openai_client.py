@@ -357,10 +357,16 @@ def checked(
     prompt_tokens = getattr(usage, "prompt_tokens", None)
     completion_tokens = getattr(usage, "completion_tokens", None)
     if isinstance(prompt_tokens, int) and isinstance(completion_tokens, int):
-        return Completion(text, prompt_tokens, completion_tokens)
+        return Completion(text, prompt_tokens, completion_tokens, _cached(usage))
     tokenizer = tokenizer_for(model)  # some servers send no usage, or nulls: count it ourselves
     prompt = tokenizer.count("\n".join(m["content"] for m in messages))
     return Completion(text, prompt, tokenizer.count(text))
+
+
+def _cached(usage: CompletionUsage | None) -> int:
+    """Prompt tokens the endpoint served from its prompt cache (OpenAI, llama.cpp, vLLM)."""
+    cached = getattr(getattr(usage, "prompt_tokens_details", None), "cached_tokens", None)
+    return cached if isinstance(cached, int) else 0
 
 
 def translate(exc: openai.OpenAIError) -> Exception:
