@@ -16,9 +16,6 @@ question, an answer of the expected type) before chat calls it verified (pipelin
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-import json
-import math
 import re
 
 from ..reading.article import Article
@@ -26,6 +23,7 @@ from ..reading.retrieval import Hit, query_words, search, word_weights
 from ..words import reader_words
 from .answer_types import ANY, expected_type, gives
 from .antonyms import opposites
+from .logistic import Logistic, logistic_fields, read_model
 
 MODEL_FILE = "answering.json"
 # The share of the question's words (IDF-weighted, retrieval's coverage) that a sentence must
@@ -196,32 +194,11 @@ def _new_in_article(tokens: list[str], article_words: frozenset[str]) -> bool:
 
 
 @dataclass(frozen=True)
-class AnsweringModel:
-    features: tuple[str, ...]
-    means: tuple[float, ...]
-    scales: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
+class AnsweringModel(Logistic):
     threshold: float  # answer at or above it
-
-    def probability(self, values: dict[str, float]) -> float:
-        z = self.bias + sum(
-            w * (values[name] - m) / s
-            for name, m, s, w in zip(
-                self.features, self.means, self.scales, self.weights, strict=True
-            )
-        )
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
 @lru_cache(maxsize=1)
 def answering_model() -> AnsweringModel:
-    data = json.loads(files(__package__).joinpath(MODEL_FILE).read_text())
-    return AnsweringModel(
-        features=tuple(data["features"]),
-        means=tuple(data["means"]),
-        scales=tuple(data["scales"]),
-        weights=tuple(data["weights"]),
-        bias=data["bias"],
-        threshold=data["threshold"],
-    )
+    data = read_model(__package__, MODEL_FILE)
+    return AnsweringModel(**logistic_fields(data), threshold=data["threshold"])

@@ -12,36 +12,20 @@ predictions for the precision of `supported`, `unsupported_below` for the precis
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-import json
-import math
 
 from ..reading.segment import split_sentences
 from ..results import Verdict
 from .features import Source, claim_features
+from .logistic import Logistic, logistic_fields, read_model
 
 MODEL_FILE = "verifier.json"
 
 
 @dataclass(frozen=True)
-class LearnedVerifier:
-    features: tuple[str, ...]
-    means: tuple[float, ...]
-    scales: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
+class LearnedVerifier(Logistic):
     supported_above: float
     unsupported_below: float
     hard_vetoes: tuple[str, ...]  # checks precise enough on real data to decide alone
-
-    def probability(self, values: dict[str, float]) -> float:
-        z = self.bias + sum(
-            w * (values[name] - m) / s
-            for name, m, s, w in zip(
-                self.features, self.means, self.scales, self.weights, strict=True
-            )
-        )
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     def verdict(self, probability: float) -> Verdict:
         if probability >= self.supported_above:
@@ -74,13 +58,9 @@ def feature_vector(claim: str, evidence: Sequence[str], source: Source) -> dict[
 
 @lru_cache(maxsize=1)
 def learned_verifier() -> LearnedVerifier:
-    data = json.loads(files(__package__).joinpath(MODEL_FILE).read_text())
+    data = read_model(__package__, MODEL_FILE)
     return LearnedVerifier(
-        features=tuple(data["features"]),
-        means=tuple(data["means"]),
-        scales=tuple(data["scales"]),
-        weights=tuple(data["weights"]),
-        bias=data["bias"],
+        **logistic_fields(data),
         supported_above=data["supported_above"],
         unsupported_below=data["unsupported_below"],
         hard_vetoes=tuple(data["hard_vetoes"]),
