@@ -21,6 +21,7 @@ from .domain.pipeline.summarize import summarize
 from .domain.pipeline.verify_text import CheckedText, check_text, check_text_with_judge
 from .domain.reading.article import Article, build_article
 from .domain.results import GroundedSummary
+from .model_client.endpoint_tokens import EndpointTokens, probe
 from .model_client.local_model import DEFAULT_CTX as LOCAL_CTX
 from .model_client.openai_client import OpenAIModelClient, context_tokens_for
 from .settings import Settings
@@ -58,6 +59,7 @@ class Runtime:
     settings: Settings
     store: Store
     model_client: OpenAIModelClient | None = None
+    endpoint_tokens: EndpointTokens | None = None  # the endpoint's own tokenizer, if it has one
     extractive: ExtractiveEngine = field(default_factory=ExtractiveEngine)
     _llm_engines: dict[str, LLMEngine] = field(default_factory=dict)
 
@@ -78,12 +80,16 @@ class Runtime:
         if model not in self._llm_engines:
             if len(self._llm_engines) >= MAX_MODELS:  # model names come from requests: bounded
                 self._llm_engines.pop(next(iter(self._llm_engines)))
+            exact = self.endpoint_tokens
+            # A context set by hand wins; else the endpoint's own word; else the model's known one.
+            told = exact.context_tokens if exact else None
             self._llm_engines[model] = LLMEngine(
                 self.model_client,
                 model,
                 output_tokens=self.settings.llm_output_tokens,
-                context_tokens=context_tokens_for(model, self.settings.llm_context_tokens),
+                context_tokens=context_tokens_for(model, self.settings.llm_context_tokens or told),
                 endpoint=self.settings.llm_base_url or "default",
+                counter=exact.counter if exact else None,
             )
         return self._llm_engines[model]
 
@@ -205,6 +211,8 @@ class Runtime:
     async def close(self) -> None:
         if self.model_client is not None:
             await self.model_client.close()
+        if self.endpoint_tokens is not None:
+            self.endpoint_tokens.counter.close()
         self.store.close()
 
 
@@ -214,4 +222,10 @@ def build_runtime(settings: Settings, http_client: httpx2.AsyncClient | None = N
     if settings.llm_gguf:
         raise EngineUnavailable("FOOTNOTED_LLM_GGUF is set, but its local server was not started")
     client = OpenAIModelClient(settings, http_client) if settings.llm_configured else None
-    return Runtime(settings=settings, store=Store(settings.db), model_client=client)
+    exact = None
+    if client is not None and settings.llm_base_url and http_client is None:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        exact = probe(settings.llm_base_url, settings.llm_model, key)
+    return Runtime(
+        settings=settings, store=Store(settings.db), model_client=client, endpoint_tokens=exact
+    )

@@ -5,6 +5,7 @@ around it: no 5xx, quotes equal to their spans, junk never `verified`, a status 
 with the verdicts, and bounded time (each call under 60 s on 2 cores, but the long article).
 """
 
+import asyncio
 import json
 import time
 
@@ -163,3 +164,34 @@ def test_a_long_article_is_mapped_and_reduced(real_long, long_text):
     assert result["usage"]["llm_calls"] >= 3  # parts, then their combination
     assert_summary_invariants(real_long, result)
     assert_honest(result)
+
+
+def test_budgets_count_with_the_servers_own_tokenizer(local_model, tmp_path, ferry_text):
+    import httpx
+
+    from service.domain.engines.llm import numbered
+    from service.domain.reading.article import build_article
+    from service.runtime import build_runtime
+
+    settings = Settings(
+        db=str(tmp_path / "footnoted.db"),
+        llm_base_url=local_model.base_url,
+        llm_model=local_model.model,
+    )
+    runtime = build_runtime(settings)
+    engine = runtime.engine("llm")
+    budget = engine.budget  # type: ignore[attr-defined]
+    assert budget.tokenizer.margin == 0.0 and budget.context_tokens == local_model.ctx
+    article = build_article(ferry_text)
+    messages = engine.prompts["summarize"].messages(  # type: ignore[attr-defined]
+        article=numbered(article.sentences), max_sentences=3, style="paragraph"
+    )
+    ours = sum(budget.tokenizer.count(m["content"]) for m in messages)
+    reply = httpx.post(
+        f"{local_model.base_url}/chat/completions",
+        json={"model": local_model.model, "messages": messages, "max_tokens": 1},
+        timeout=CALL_SECONDS,
+    ).json()
+    template = reply["usage"]["prompt_tokens"] - ours  # the chat template's own tokens
+    assert 0 <= template <= 32, (ours, reply["usage"])
+    asyncio.run(runtime.close())

@@ -11,7 +11,7 @@ from ..errors import EngineUnavailable
 from ..prompts import Prompt
 from ..reading.article import Article, Sentence
 from ..reading.retrieval import search
-from ..reading.tokens import Tokenizer, tokenizer_for
+from ..reading.tokens import TokenCounter, tokenizer_for
 from .base import DraftClaim
 from .schemas import QUESTION_TOKENS
 
@@ -24,7 +24,7 @@ CLAIM_OVERHEAD = 20  # tokens of a claim listed for repair: "1. " and "(cites [.
 
 @dataclass(frozen=True)
 class Budget:
-    tokenizer: Tokenizer
+    tokenizer: TokenCounter
     context_tokens: int
     output_tokens: int
     prompts: dict[str, Prompt]
@@ -56,6 +56,16 @@ class Budget:
             self.tokenizer.count(c.text) + CLAIM_OVERHEAD for c in claims
         )
 
+    def line_cost(self, sentence: Sentence) -> int:
+        """Tokens of the sentence's "[id] text" line in a prompt."""
+        return self.tokenizer.line_tokens(sentence.text, sentence.tokens) + LINE_OVERHEAD
+
+    def warm(self, sentences: list[Sentence]) -> None:
+        """Count every sentence once, so later costs are cache hits (an endpoint counter asks
+        the endpoint: call this in a worker thread, not on the event loop)."""
+        for sentence in sentences:
+            self.line_cost(sentence)
+
     def history(self, messages: list[ChatMessage], room: int) -> str:
         """The recent turns, newest kept first, within `room` tokens (the oldest turns go, then
         the rest of a turn)."""
@@ -73,11 +83,17 @@ class Budget:
 
 
 def budget_for(
-    model: str, *, context_tokens: int, output_tokens: int, prompts: dict[str, Prompt]
+    model: str,
+    *,
+    context_tokens: int,
+    output_tokens: int,
+    prompts: dict[str, Prompt],
+    counter: TokenCounter | None = None,
 ) -> Budget:
-    """The budget of `model` with these prompts; EngineUnavailable when it leaves the article too
-    little room (else every sentence would get a model call of its own)."""
-    budget = Budget(tokenizer_for(model), context_tokens, output_tokens, prompts)
+    """The budget of `model` with these prompts, counted with `counter` (the endpoint's own
+    tokenizer) or else tiktoken; EngineUnavailable when it leaves the article too little room
+    (else every sentence would get a model call of its own)."""
+    budget = Budget(counter or tokenizer_for(model), context_tokens, output_tokens, prompts)
     room = min(budget.room(name) for name in prompts)
     if room < MIN_ARTICLE_ROOM:
         raise EngineUnavailable(
@@ -93,7 +109,11 @@ def citable(article: Article) -> list[Sentence]:
     return [s for s in article.sentences if s.citable]
 
 
+Cost = Callable[[Sentence], int]
+
+
 def line_cost(sentence: Sentence) -> int:
+    """A sentence line's cost by the article's own (tiktoken) count."""
     return sentence.tokens + LINE_OVERHEAD
 
 
@@ -111,15 +131,19 @@ def pack(items: list[T], cost: Callable[[T], int], room: int) -> list[list[T]]:
     return groups
 
 
-def pack_lines(sentences: list[Sentence], room: int) -> list[list[Sentence]]:
+def pack_lines(
+    sentences: list[Sentence], room: int, cost: Cost = line_cost
+) -> list[list[Sentence]]:
     """Consecutive sentences in groups that each fit in `room` tokens."""
-    return pack(sentences, line_cost, room)
+    return pack(sentences, cost, room)
 
 
-def around_hits(article: Article, question: str, room: int) -> list[Sentence]:
+def around_hits(
+    article: Article, question: str, room: int, cost: Cost = line_cost
+) -> list[Sentence]:
     """The whole article when it fits; else the best sentences with their neighbours."""
     sentences = citable(article)
-    if sum(map(line_cost, sentences)) <= room:
+    if sum(map(cost, sentences)) <= room:
         return sentences
     by_id = {s.id: s for s in sentences}
     chosen: set[int] = set()
@@ -129,17 +153,19 @@ def around_hits(article: Article, question: str, room: int) -> list[Sentence]:
             sentence = by_id.get(near)
             if sentence is None or near in chosen:
                 continue
-            if used + line_cost(sentence) > room:  # the best hit at least
+            if used + cost(sentence) > room:  # the best hit at least
                 return [by_id[i] for i in sorted(chosen)] or [sentence]
             chosen.add(near)
-            used += line_cost(sentence)
+            used += cost(sentence)
     return [by_id[i] for i in sorted(chosen)] or sentences[:1]
 
 
-def around_citations(article: Article, claims: list[DraftClaim], room: int) -> list[Sentence]:
+def around_citations(
+    article: Article, claims: list[DraftClaim], room: int, cost: Cost = line_cost
+) -> list[Sentence]:
     """The whole article when it fits; else the cited sentences and their neighbours."""
     sentences = citable(article)
-    if sum(map(line_cost, sentences)) <= room:
+    if sum(map(cost, sentences)) <= room:
         return sentences
     near = {i for c in claims for cited in c.sentence_ids for i in range(cited - 2, cited + 3)}
-    return pack_lines([s for s in sentences if s.id in near], room)[0]
+    return pack_lines([s for s in sentences if s.id in near], room, cost)[0]

@@ -5,6 +5,7 @@ offsets (schemas.py). What fits in the model's context is worked out in budgets.
 too long for it is summarized part by part and the parts combined (map_reduce.py).
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 import re
 
@@ -12,6 +13,7 @@ from ..conversation import ChatMessage, question_of
 from ..model import Completion, ModelClient
 from ..prompts import Prompt, load_prompt
 from ..reading.article import Article, Sentence
+from ..reading.tokens import TokenCounter
 from ..results import Usage
 from .base import AnswerDraft, Draft, DraftClaim, SummaryOptions
 from .budgets import MIN_ARTICLE_ROOM, around_citations, around_hits, budget_for
@@ -57,6 +59,7 @@ class LLMEngine:
         output_tokens: int = 1024,
         prompts: dict[str, Prompt] | None = None,
         endpoint: str = "",
+        counter: TokenCounter | None = None,
     ) -> None:
         self.client = client
         self.model = model
@@ -68,12 +71,17 @@ class LLMEngine:
         self.prompts = prompts or default_prompts()
         self.prompt_version = ",".join(p.label for p in self.prompts.values())
         self.budget = budget_for(
-            model, context_tokens=context_tokens, output_tokens=output_tokens, prompts=self.prompts
+            model,
+            context_tokens=context_tokens,
+            output_tokens=output_tokens,
+            prompts=self.prompts,
+            counter=counter,
         )
         self.tokenizer = self.budget.tokenizer
 
     async def summarize(self, article: Article, options: SummaryOptions) -> Draft:
         usage = Usage()
+        await self._count(article)
         claims = await map_reduce(
             article,
             self.budget,
@@ -87,7 +95,9 @@ class LLMEngine:
         self, article: Article, draft: Draft, problems: list[str], options: SummaryOptions
     ) -> Draft:
         usage = Usage()
-        sentences = around_citations(article, draft.claims, self.budget.repair_room(draft.claims))
+        await self._count(article)
+        room = self.budget.repair_room(draft.claims)
+        sentences = around_citations(article, draft.claims, room, self.budget.line_cost)
         summary = "\n".join(
             f"{i}. {c.text} (cites {c.sentence_ids})" for i, c in enumerate(draft.claims, start=1)
         )
@@ -105,13 +115,14 @@ class LLMEngine:
     ) -> AsyncIterator[str | AnswerDraft]:
         """Claim text as the model writes it, then the parsed answer."""
         usage = Usage()
+        await self._count(article)
         question = await self._standalone(messages, usage)
         answer_room = self.budget.room("answer")
         history = self.budget.history(
             messages, answer_room - MIN_ARTICLE_ROOM - self.tokenizer.count(question)
         )
         room = answer_room - self.tokenizer.count(history + question)
-        sentences = around_hits(article, question, room)
+        sentences = around_hits(article, question, room, self.budget.line_cost)
         prompt = self.prompts["answer"].messages(
             history=history, question=question, article=numbered(sentences)
         )
@@ -132,6 +143,11 @@ class LLMEngine:
             draft = parse_answer(event.text, bounds)
             draft.usage = usage
             yield draft
+
+    async def _count(self, article: Article) -> None:
+        # An endpoint's own tokenizer answers over HTTP: ask it in a worker thread, once a
+        # sentence (counts are kept), so that budgeting on the event loop finds them counted.
+        await asyncio.to_thread(self.budget.warm, [s for s in article.sentences if s.citable])
 
     async def _standalone(self, messages: list[ChatMessage], usage: Usage) -> str:
         """The question rewritten to stand alone, when there are earlier turns to lean on."""

@@ -22,7 +22,7 @@ async def map_reduce(
     article: Article, budget: Budget, summarize_part: SummarizePart, combine_batch: CombineBatch
 ) -> list[DraftClaim]:
     """One call when the article fits in the "summarize" prompt; else map, then reduce."""
-    groups = pack_lines(citable(article), budget.room("summarize"))
+    groups = pack_lines(citable(article), budget.room("summarize"), budget.line_cost)
     if len(groups) == 1:
         return await summarize_part(groups[0])
     parts = await all_of(summarize_part(group) for group in groups)
@@ -53,8 +53,8 @@ def _batches(
         evidence = evidence_of(article, [claim])
         return (
             budget.tokenizer.count(claim.text)
-            + LINE_OVERHEAD * (1 + len(evidence))
-            + sum(s.tokens for s in evidence)
+            + LINE_OVERHEAD
+            + sum(budget.line_cost(s) for s in evidence)
         )
 
     return pack(candidates, cost, room)

