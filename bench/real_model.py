@@ -1,7 +1,7 @@
 """The llm engine on a real local model: prompt-cache reuse, latency, and long articles.
 
     .venv/bin/python bench/real_model.py                 # summary + repair, two chat turns
-    .venv/bin/python bench/real_model.py --long 20000    # also a ~20k-token article (slow)
+    .venv/bin/python bench/real_model.py --long 60000    # also a ~60k-token article (slow)
     .venv/bin/python bench/real_model.py --gguf PATH     # another model than SmolLM2-135M
 
 Serves the GGUF with llama.cpp on loopback (service/model_client/local_model.py; context 8192 a
@@ -9,7 +9,8 @@ request, 2 slots) and runs the pipelines with a client that records every model 
 prompt tokens, and how many of them the server's prompt cache served
 (usage.prompt_tokens_details.cached_tokens). Goals (#12): the second chat turn reuses >= 80%
 of its answer prompt; a repair reuses the summary's prefix. The long article must map-reduce
-with no context-overflow error (a 400 from the server would fail the run).
+with no context-overflow error (a 400 from the server would fail the run), counted with the
+server's own tokenizer and no margin (service/model_client/endpoint_tokens.py).
 """
 
 import argparse
@@ -31,6 +32,7 @@ from service.domain.pipeline.summarize import summarize  # noqa: E402
 from service.domain.reading.article import build_article  # noqa: E402
 from service.domain.reading.tokens import tokenizer_for  # noqa: E402
 from service.evals.golden import load_articles  # noqa: E402
+from service.model_client.endpoint_tokens import probe  # noqa: E402
 from service.model_client.local_model import (  # noqa: E402
     DEFAULT,
     model_cache,
@@ -160,8 +162,15 @@ async def run(args: argparse.Namespace) -> None:
             llm_max_retries=0,
         )
         client = Recorded(OpenAIModelClient(settings))
-        engine = LLMEngine(client, served.model, context_tokens=served.ctx)
-        print(f"model {served.model}, context {served.ctx} a request")
+        exact = probe(served.base_url, served.model, None)  # the server's own token counts
+        engine = LLMEngine(
+            client,
+            served.model,
+            context_tokens=served.ctx,
+            counter=exact.counter if exact else None,
+        )
+        counting = exact.counter.flavour if exact else "tiktoken"
+        print(f"model {served.model}, context {served.ctx} a request, counted by {counting}")
         await summary_and_repair(engine, client)
         await two_turns(engine, client)
         if args.long:
