@@ -133,3 +133,27 @@ def test_summary_answer_and_repair_share_their_prefix():
     assert article_block.startswith("<article>\n[")
     for other in (repair, answer):
         assert other[1]["content"].startswith(article_block + "</article>")
+
+
+def test_the_judges_verdicts_are_bounded_by_the_claims():
+    from service.domain.results import Claim, Usage
+    from service.domain.verification.judge import REASON_CHARS, judge_claims
+
+    class Judge(Records):
+        async def complete_json(self, **request):
+            self.requests.append(request)
+            verdicts = [{"claim": 1, "supported": True, "reason": "ok"}]
+            return Completion(json.dumps({"verdicts": verdicts}), 10, 5)
+
+    client = Judge()
+    claims = [
+        Claim(text=t, start=0, end=1, citations=[], verdict="unsupported", support=0.0)
+        for t in ("One.", "Two.")
+    ]
+    asyncio.run(judge_claims(claims, client, "gpt-4", Usage()))
+    [request] = client.requests
+    verdicts = request["schema"]["properties"]["verdicts"]
+    assert verdicts["maxItems"] == 2
+    item = verdicts["items"]["properties"]
+    assert item["claim"]["maximum"] == 2 and item["reason"]["maxLength"] == REASON_CHARS
+    assert request["max_tokens"] < 1024

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..model import parse_json
+from ..model import CHARS_PER_TOKEN, parse_json
 from ..reading.article import Sentence
 from .base import AnswerDraft, DraftClaim
 
@@ -21,9 +21,6 @@ IDS_PER_CLAIM = 5
 ANSWER_CLAIMS = 3  # as prompts/answer.md asks
 EXPLANATION_CHARS = 300
 QUESTION_CHARS = 300
-# Characters a token carries, at worst, in an answer the schema holds: JSON and English prose
-# run 3 to 4 a token; 2 leaves room for a model that spells out numbers or repeats itself.
-CHARS_PER_TOKEN = 2
 _ID_CHARS = 8  # an id and its separator, at most
 _CLAIM_SYNTAX = 48  # {"text": "", "sentence_ids": []}, with spacing
 _ANSWER_SYNTAX = 64  # {"answerable": false, "explanation": "", "claims": []}

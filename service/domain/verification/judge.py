@@ -5,39 +5,53 @@ or name absent from the cited text, a flipped polarity, a "may" made a "will"...
 veto stands whatever the model says, so a model can only make the verdicts stricter there.
 """
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
-from ..model import ModelClient, parse_json
+from ..model import CHARS_PER_TOKEN, ModelClient, parse_json
 from ..prompts import load_prompt
 from ..results import Claim, Usage
 from .support import check_support
 
-VERDICTS_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["verdicts"],
-    "properties": {
-        "verdicts": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["claim", "supported", "reason"],
-                "properties": {
-                    "claim": {"type": "integer"},
-                    "supported": {"type": "boolean"},
-                    "reason": {"type": "string"},
+REASON_CHARS = 200
+_VERDICT_CHARS = REASON_CHARS + 48  # {"claim": 12, "supported": false, "reason": ""}
+
+
+def verdicts_schema(claims: int) -> dict[str, Any]:
+    """One verdict a claim, numbered 1 to `claims`, each reason bounded: a small model that
+    would write on stops at the bound (engines/schemas.py says why)."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["verdicts"],
+        "properties": {
+            "verdicts": {
+                "type": "array",
+                "maxItems": claims,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["claim", "supported", "reason"],
+                    "properties": {
+                        "claim": {"type": "integer", "minimum": 1, "maximum": claims},
+                        "supported": {"type": "boolean"},
+                        "reason": {"type": "string", "maxLength": REASON_CHARS},
+                    },
                 },
-            },
-        }
-    },
-}
+            }
+        },
+    }
+
+
+def verdicts_tokens(claims: int) -> int:
+    return 16 + claims * _VERDICT_CHARS // CHARS_PER_TOKEN
 
 
 class ModelVerdict(BaseModel):
     claim: int
     supported: bool
-    reason: str = Field("", max_length=1000)
+    reason: str = Field("", max_length=4000)
 
 
 class ModelVerdicts(BaseModel):
@@ -55,8 +69,8 @@ async def judge_claims(
         model=model,
         messages=load_prompt("verify").messages(claims=listing),
         schema_name="verdicts",
-        schema=VERDICTS_SCHEMA,
-        max_tokens=64 + 96 * len(claims),
+        schema=verdicts_schema(len(claims)),
+        max_tokens=verdicts_tokens(len(claims)),
     )
     usage.add(
         Usage(
