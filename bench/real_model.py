@@ -158,8 +158,9 @@ async def run(args: argparse.Namespace) -> None:
             llm_base_url=served.base_url,
             llm_model=served.model,
             llm_context_tokens=served.ctx,
-            llm_timeout_s=900,
+            llm_timeout_s=3600,  # a long article's parts queue for the server's 2 slots
             llm_max_retries=0,
+            llm_concurrency=2,
         )
         client = Recorded(OpenAIModelClient(settings))
         exact = probe(served.base_url, served.model, None)  # the server's own token counts
