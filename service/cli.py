@@ -4,6 +4,8 @@ server; run the eval suite; run the scripted model server or a local GGUF model.
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+import contextlib
+import os
 from pathlib import Path
 import signal
 import sys
@@ -36,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.run(args)  # the subcommand's run_* function
         return code
+    except BrokenPipeError:  # `footnoted summarize a.txt --json | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+        return 0
+    except KeyboardInterrupt:  # Ctrl-C, at a prompt or mid-answer: the work is cancelled
+        print(file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        # At once: the prompt's reader thread still holds stdin, and Python's own shutdown
+        # would abort on that lock.
+        os._exit(130)
     except (DomainError, LocalModelError, OSError, UnicodeDecodeError) as exc:
         print(f"footnoted: {exc}", file=sys.stderr)
         return 2
@@ -230,7 +241,7 @@ async def _chat(runtime: Runtime, article: Article, args: argparse.Namespace) ->
     """Turn after turn, history kept; an empty line or end of input ends it."""
     history: list[ChatMessage] = []
     print("Ask about the article (empty line to stop).")
-    while question := (await asyncio.to_thread(_read_line, "> ")).strip():
+    while question := (await _prompt("> ")).strip():
         history.append(ChatMessage(role="user", content=question))
         try:
             result = await _answer(runtime, article, history, args)
@@ -247,6 +258,25 @@ async def _answer(
     result = await runtime.chat(article, messages, engine=args.engine, model=args.model)
     print(result.model_dump_json(indent=2) if args.json else render_footnotes(result))
     return result
+
+
+async def _prompt(prompt: str) -> str:
+    """A line from the terminal, read in a daemon thread: Ctrl-C at the prompt ends the program
+    at once (asyncio's own worker threads would keep it waiting for Enter)."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def answer(text: str) -> None:
+        if not line.done():
+            line.set_result(text)
+
+    def read() -> None:
+        text = _read_line(prompt)
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits
+            loop.call_soon_threadsafe(answer, text)
+
+    threading.Thread(target=read, daemon=True).start()
+    return await line
 
 
 def _read_line(prompt: str) -> str:

@@ -1,6 +1,10 @@
 import io
 import json
+from pathlib import Path
+import signal
+import subprocess
 import sys
+import time
 
 import pytest
 
@@ -95,3 +99,35 @@ def test_eval_concurrency_must_be_positive(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["eval", "--concurrency", "0"])
     assert exit_.value.code == 2 and "at least 1" in capsys.readouterr().err
+
+
+FOOTNOTED = str(Path(sys.executable).parent / "footnoted")  # the installed command
+
+
+def test_a_closed_pipe_ends_quietly():
+    # `footnoted summarize a.txt --json | head`: here the reader (`true`) is gone before a byte
+    # is written, so the write always meets a closed pipe.
+    command = (
+        f"set -o pipefail; {FOOTNOTED} summarize {FIXTURES / 'harbor-ferry.txt'} --json | true"
+    )
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Broken pipe" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_ctrl_c_at_the_prompt_ends_at_once():
+    with subprocess.Popen(
+        [FOOTNOTED, "ask", str(FIXTURES / "harbor-ferry.txt")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as chat:
+        try:
+            assert "Ask about the article" in chat.stdout.readline()  # waiting at the prompt
+            time.sleep(0.5)
+            chat.send_signal(signal.SIGINT)
+            assert chat.wait(timeout=10) == 130  # no Enter needed
+            assert "Traceback" not in chat.stderr.read()
+        finally:
+            chat.kill()
