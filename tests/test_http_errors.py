@@ -19,6 +19,11 @@ BAD_REQUESTS = [
     ("max-sentences-zero", {"article": {"text": "A sentence here."}, "max_sentences": 0}, 400),
     ("unknown-format", {"article": {"text": "A b.", "format": "pdf"}}, 400),
     ("unknown-field", {"article": {"text": "A b."}, "temperature": 2}, 400),
+    (
+        "only-furniture",
+        {"article": {"text": "Accessibility links\n\nSkip to main content\n\nShare this article"}},
+        422,
+    ),
 ]
 
 
@@ -53,6 +58,21 @@ RAW_BODIES = [
 def test_malformed_bodies_are_problem_details(client, raw, media_type, status):
     response = client.post("/v1/summaries", content=raw, headers={"content-type": media_type})
     assert_problem(response, status)
+
+
+def test_an_empty_body_says_so(client):
+    for path in ("/v1/summaries", "/v1/chat", "/v1/verify", "/v1/articles"):
+        response = client.post(path, content=b"", headers={"content-type": "application/json"})
+        assert_problem(response, 400)
+        assert "the request body is empty" in response.json()["detail"]
+        assert "'data'" not in response.text
+
+
+def test_an_article_of_furniture_only_is_refused_with_a_reason(client):
+    text = "Accessibility links\n\nSkip to main content\n\nBreaking News\n\nShare this article"
+    response = client.post("/v1/summaries", json={"article": {"text": text}})
+    assert_problem(response, 422)
+    assert "page furniture" in response.json()["detail"]
 
 
 def test_a_body_over_the_limit_is_413_and_names_it(tmp_path):

@@ -84,6 +84,9 @@ def http_error_handler(request: AnyRequest, exc: HTTPException) -> Problem:
         {"errors": exc.extra} if isinstance(exc, ValidationException) and exc.extra else {}
     )
     detail = _detail(exc)
+    if _empty_body(exc):  # Litestar names the missing body by its parameter, "'data'"
+        detail = "the request body is empty: send a JSON object (see /docs)"
+        extra = {"errors": [{"message": "a JSON object is required", "source": "body"}]}
     if status == 413:
         limit = request.app.state.max_body_bytes
         detail = f"the request body is larger than max_body_bytes ({limit} bytes)"
@@ -93,6 +96,13 @@ def http_error_handler(request: AnyRequest, exc: HTTPException) -> Problem:
     )
     response.headers.update(exc.headers or {})
     return response
+
+
+def _empty_body(exc: HTTPException) -> bool:
+    errors = exc.extra if isinstance(exc, ValidationException) else None
+    return isinstance(errors, list) and any(
+        isinstance(e, dict) and e.get("key") == "data" and e.get("source") == "body" for e in errors
+    )
 
 
 def undecodable_body_handler(request: AnyRequest, exc: UnicodeDecodeError) -> Problem:

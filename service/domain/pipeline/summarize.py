@@ -1,6 +1,7 @@
 """Summaries: draft with an engine, ground every claim, repair once, cache the result."""
 
 from ..engines.base import Engine, SummaryOptions
+from ..errors import InvalidInput
 from ..reading.article import Article
 from ..results import Claim, GroundedSummary, validation_for
 from .cache import ResultCache, cache_key, through_cache
@@ -18,6 +19,11 @@ async def summarize(
 
 
 async def _summarize(article: Article, options: SummaryOptions, engine: Engine) -> GroundedSummary:
+    if not any(s.citable for s in article.sentences):  # an empty summary would say nothing
+        raise InvalidInput(
+            "the article has no sentence to summarize: every line is page furniture "
+            "(navigation, share links, headings) or reads as instructions to an AI"
+        )
     draft = await engine.summarize(article, options)
     g = await ground_with_repair(article, draft, engine, options)
     output, claims, removed = g.output, g.claims, 0
