@@ -316,11 +316,13 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def render_checks(result: CheckedText, width: int = 60) -> str:
-    """A table: claim, verdict, support, the cited source sentence(s)."""
+    """A table: claim, verdict, support, the cited source sentences, one a line (a claim joining
+    two sentences shows both, however long the first)."""
     rows = [("claim", "verdict", "support", "cited sentence")]
     for claim in result.claims:
-        cited = " / ".join(f"[{c.sentence_id}] {c.quote}" for c in claim.citations) or "-"
-        rows.append((claim.text, claim.verdict, f"{claim.support:.2f}", cited))
+        cited = [f"[{c.sentence_id}] {c.quote}" for c in claim.citations] or ["-"]
+        rows.append((claim.text, claim.verdict, f"{claim.support:.2f}", cited[0]))
+        rows += [("", "", "", more) for more in cited[1:]]
     lines = [f"{_cut(a, width):{width}}  {b:11}  {c:7}  {_cut(d, width)}" for a, b, c, d in rows]
     v = result.validation
     counts = f"{v.supported} of {v.claims} claims supported, {v.uncertain} uncertain"

@@ -131,3 +131,17 @@ def test_ctrl_c_at_the_prompt_ends_at_once():
             assert "Traceback" not in chat.stderr.read()
         finally:
             chat.kill()
+
+
+def test_verify_shows_every_citation_of_a_claim(capsys, tmp_path):
+    source = tmp_path / "s.txt"
+    source.write_text(
+        "The Port Alder city council, after a hearing that ran past eleven at night and heard "
+        "more than forty residents, voted on Tuesday to buy two electric ferries. "
+        "The ferries will cost $18.4 million."
+    )
+    text = tmp_path / "t.txt"
+    text.write_text("The council voted to buy two electric ferries that will cost $18.4 million.")
+    assert main(["verify", str(source), str(text)]) == 0
+    out = capsys.readouterr().out
+    assert "[1] The Port Alder" in out and "[2] The ferries will cost" in out
