@@ -8,6 +8,7 @@ is "buy".
 """
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 import logging
 import math
@@ -50,6 +51,7 @@ class _Index:
     bm25: bm25s.BM25
     idf: dict[str, float]
     stems: list[set[str]]
+    words: frozenset[str]  # every stem of the citable sentences
 
 
 def search(article: Article, question: str, context: str = "", limit: int = 5) -> list[Hit]:
@@ -98,12 +100,11 @@ def query_words(text: str) -> list[str]:
     return [w for w in reader_words(text) if w not in QUESTION_STEMS]
 
 
-def word_weights(article: Article) -> tuple[dict[str, float], float]:
-    """The IDF of every word of the article's citable sentences, and the weight of a word it
-    never uses."""
+def word_weights(article: Article) -> tuple[Mapping[str, float], frozenset[str], float]:
+    """The IDF of the article's words (kept with its index: not to be changed), those words,
+    and the weight of a word it never uses."""
     index = _index(article)
-    weights = {w: v for w, v in index.idf.items() if w != _UNSEEN}
-    return weights, index.idf[_UNSEEN]
+    return index.idf, index.words, index.idf[_UNSEEN]
 
 
 def _coverage(query: set[str], sentence: set[str], idf: dict[str, float]) -> float:
@@ -142,7 +143,7 @@ def _build_index(article: Article) -> _Index:
     # missing fact: it weighs like a common word (weighing it like the rarest one cost more
     # answers than it saved abstentions, bench/abstention.py).
     idf[_UNSEEN] = math.log(2 * (n + 1)) / 4
-    return _Index(sentences, retriever, idf, stems)
+    return _Index(sentences, retriever, idf, stems, frozenset(df))
 
 
 _INDEXES: OrderedDict[str, _Index] = OrderedDict()

@@ -13,7 +13,7 @@ above it. Every engine's answer must also pass answers_question (a cited sentenc
 question, an answer of the expected type) before chat calls it verified (pipeline/chat.py).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 import re
@@ -59,7 +59,7 @@ class _Question:
     hits: tuple[Hit, ...]  # sentences sharing a word with it, best BM25 first
     typed: tuple[Hit, ...]  # those holding an answer of the expected type
     article_words: frozenset[str]
-    weights: dict[str, float]
+    weights: Mapping[str, float]
     unseen_weight: float
 
 
@@ -91,14 +91,18 @@ def answers_question(
     names when it has any) and the answer holds what the question asks for
     (answer_types.gives: the expected type, the focus named). Any engine's answer, not only the
     extractive one's, must pass this before chat calls it verified."""
-    q = _question(article, question, context)
-    if not q.words:
+    if not query_words(question):
         return True  # "And then?": the context found the sentences; nothing of it to miss
     cited = set(sentence_ids)
-    related = [h.sentence.text for h in q.hits if h.sentence.id in cited and h.coverage >= RELATED]
+    related = [
+        h.sentence.text
+        for h in _hits(article, question, context)
+        if h.sentence.id in cited and h.coverage >= RELATED
+    ]
     asked = _asked_about(question)
     on_point = [t for t in related if not asked or asked & set(reader_words(t))]
-    return bool(on_point) and any(gives(text, q.kind, question) for text in texts + on_point)
+    kind = expected_type(question)
+    return bool(on_point) and any(gives(text, kind, question) for text in texts + on_point)
 
 
 def _asked_about(question: str) -> set[str]:
@@ -121,21 +125,23 @@ def can_answer(text: str) -> bool:
     return bool(_ENDS_SENTENCE.search(text) or _LIST_ITEM.match(text))
 
 
+def _hits(article: Article, question: str, context: str) -> tuple[Hit, ...]:
+    """The sentences sharing a word with the question, best BM25 first; no headings."""
+    found = search(article, question, context, limit=len(article.sentences))
+    return tuple(h for h in found if can_answer(h.sentence.text))
+
+
 def _question(article: Article, question: str, context: str) -> _Question:
     kind = expected_type(question)
-    hits = tuple(
-        h
-        for h in search(article, question, context, limit=len(article.sentences))
-        if can_answer(h.sentence.text)
-    )
-    weights, unseen = word_weights(article)
+    hits = _hits(article, question, context)
+    weights, words, unseen = word_weights(article)
     return _Question(
         text=question,
         kind=kind,
         words=frozenset(query_words(question)),
         hits=hits,
         typed=tuple(h for h in hits if gives(h.sentence.text, kind, question)),
-        article_words=frozenset(weights),
+        article_words=words,
         weights=weights,
         unseen_weight=unseen,
     )
