@@ -1,7 +1,12 @@
 """Helpers shared by test modules, which import them from here and never from one another."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+import os
 from pathlib import Path
+import socket
 import subprocess
+import sys
 import time
 
 import httpx
@@ -52,3 +57,49 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> No
         except httpx.TransportError:
             time.sleep(0.1)
     raise AssertionError("the server did not come up")
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:]
+
+
+@contextmanager
+def running_server(
+    log: Path, env: dict[str, str], start_budget_s: float = 20.0
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`python -m service serve` on a free loopback port, with `env` over this one's, ready
+    (/readyz answers 200) when yielded; always killed on the way out."""
+    port = free_port()
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=REPO,
+            env=os.environ | {"FOOTNOTED_LOG_LEVEL": "WARNING"} | env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_budget_s
+        while True:
+            assert process.poll() is None, f"the server exited early:\n{tail(log)}"
+            assert time.monotonic() < deadline, f"the server did not come up:\n{tail(log)}"
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)

@@ -9,20 +9,17 @@ restarted server on the same file; the file must pass PRAGMA integrity_check.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-import os
 from pathlib import Path
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 
 import httpx
 
 from service.store import Store
+from tests.helpers import running_server, tail
 
-REPO = Path(__file__).resolve().parent.parent
 WRITERS = 8
 ACKNOWLEDGED_BEFORE_KILL = 120  # kill once this many 201s are in (or at WRITE_BUDGET_S)
 WRITE_BUDGET_S = 6.0
@@ -33,45 +30,10 @@ PARAGRAPH = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-2000:]
-
-
 @contextmanager
 def server(db: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`python -m service serve` on a free loopback port; always killed on the way out."""
-    port = free_port()
-    env = os.environ | {"FOOTNOTED_DB": str(db), "FOOTNOTED_LOG_LEVEL": "WARNING"}
-    with open(log, "ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_BUDGET_S
-        while True:
-            assert process.poll() is None, f"the server exited early:\n{tail(log)}"
-            assert time.monotonic() < deadline, f"the server did not come up:\n{tail(log)}"
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
+    with running_server(log, {"FOOTNOTED_DB": str(db)}, START_BUDGET_S) as running:
+        yield running
 
 
 class Writers:

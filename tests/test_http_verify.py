@@ -47,8 +47,8 @@ def test_clauses_joined_by_and_are_checked_apart(client, ferry_text):
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        ({"text": "A claim."}, 400),
-        ({"source": "A source.", "source_id": "x", "text": "A claim."}, 400),
+        ({"text": "A claim."}, 422),
+        ({"source": "A source.", "source_id": "x", "text": "A claim."}, 422),
         ({"source": "A source.", "text": ""}, 400),
         ({"source_id": "0" * 32, "text": "A claim."}, 404),
         ({"source": "   ", "text": "A claim."}, 422),

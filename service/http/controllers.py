@@ -10,7 +10,7 @@ from ..domain.pipeline.chat import GroundedAnswer
 from ..domain.pipeline.verify_text import CheckedText
 from ..domain.reading.article import Article
 from ..domain.results import GroundedSummary
-from ..runtime import ArticleInput, Runtime
+from ..runtime import Runtime
 from .observability import note_result
 from .problems import problem_responses
 from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
@@ -156,9 +156,7 @@ class VerifyController(Controller):
     async def create(
         self, data: JSONBody[VerifyRequest], runtime: NamedDependency[Runtime]
     ) -> CheckedText:
-        source = await runtime.article_for(
-            ArticleInput(text=data.source) if data.source is not None else None, data.source_id
-        )
+        source = await runtime.article_for(data.given(), data.source_id)
         result = await runtime.check(source, data.text, data.judge, data.model)
         note_result(result)
         return result

@@ -1,12 +1,14 @@
 """What Litestar's generated OpenAPI document leaves out, put back so that it says what we do.
 
-Litestar builds component schemas from pydantic fields alone: a model's `extra="forbid"` and its
-model validators are not in the document, so a client following it could send a body that we
-refuse with 400. It cannot describe the chat's event stream beside its JSON answer, nor the
+Litestar builds component schemas from pydantic fields alone: a model's `extra="forbid"` is not in
+the document, so a client following it could send a body that we refuse with 400. (The choice of
+an article or its id stays out of the schema on purpose: see `schemas.exactly_one`.) It cannot describe the chat's event stream beside its JSON answer, nor the
 Retry-After header of a rate-limited model, nor the API keys that /v1 needs when keys are
 configured. The document is refined once, when the app is built; `tests/test_fuzz.py` holds the
 server to it.
 """
+
+import inspect
 
 from litestar.openapi.spec import (
     OpenAPI,
@@ -42,13 +44,6 @@ _STRING = Schema(type=OpenAPIType.STRING)
 
 # Bodies that refuse unknown fields.
 CLOSED_MODELS: tuple[type[BaseModel], ...] = (ArticleIn, SummaryRequest, ChatRequest, VerifyRequest)
-
-# Bodies that need exactly one of two fields given (and not null).
-EXACTLY_ONE: tuple[tuple[type[BaseModel], dict[str, Schema | Reference]], ...] = (
-    (SummaryRequest, {"article": _ref("ArticleIn"), "article_id": _STRING}),
-    (ChatRequest, {"article": _ref("ArticleIn"), "article_id": _STRING}),
-    (VerifyRequest, {"source": _STRING, "source_id": _STRING}),
-)
 
 # One event of the chat stream. Before Open API 3.2 (`itemSchema`), the schema of a
 # text/event-stream describes each event: an object with `event` and `data`.
@@ -121,16 +116,33 @@ def _post_response(openapi: OpenAPI, path: str, status: str) -> OpenAPIResponse:
     return response
 
 
+def _split_nullable_enum(field: Schema) -> None:
+    """`{"type": ["null", "string"], "enum": ["a", "b", null]}` as a string enum or null, which
+    client generators read as one enum type (they made three classes of the former)."""
+    nullable_string = isinstance(field.type, list) and set(field.type) == {
+        OpenAPIType.STRING,
+        OpenAPIType.NULL,
+    }
+    if nullable_string and field.enum:
+        values = [v for v in field.enum if v is not None]
+        field.one_of = [
+            Schema(type=OpenAPIType.STRING, enum=values),
+            Schema(type=OpenAPIType.NULL),
+        ]
+        field.type = field.enum = None
+
+
 def refine(openapi: OpenAPI, *, api_keys: bool = False) -> OpenAPI:
     schemas = openapi.components.schemas
+    for schema in schemas.values():
+        for field in (schema.properties or {}).values():
+            if isinstance(field, Schema):
+                _split_nullable_enum(field)
     for model in CLOSED_MODELS:
         if model.model_config.get("extra") != "forbid":
             raise TypeError(f"{model.__name__} is listed as refusing unknown fields but takes them")
         schemas[model.__name__].additional_properties = False
-    for model, fields in EXACTLY_ONE:
-        schemas[model.__name__].one_of = [
-            Schema(required=[name], properties={name: schema}) for name, schema in fields.items()
-        ]
+        schemas[model.__name__].description = inspect.cleandoc(model.__doc__ or "") or None
     chat_ok = _post_response(openapi, "/v1/chat", "200")
     chat_ok.content = {
         **(chat_ok.content or {}),

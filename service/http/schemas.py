@@ -1,12 +1,25 @@
 """Request bodies of the HTTP API (responses are the domain's own models)."""
 
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..domain.conversation import ChatMessage
 from ..domain.engines.base import SummaryOptions
+from ..domain.errors import InvalidInput
 from ..runtime import ArticleInput
+
+# The article-or-id choice is two optional fields of a plain object, checked here rather than
+# written as a `oneOf` in the schema: client generators drop the fields that sit beside a `oneOf`
+# (openapi-python-client's chat request had no `messages`). Giving both or neither is a 422.
+ONE_ARTICLE = "Give exactly one of `article` and `article_id`."
+ONE_SOURCE = "Give exactly one of `source` and `source_id`."
+
+
+def exactly_one(**given: object) -> None:
+    if sum(value is not None for value in given.values()) != 1:
+        first, second = (f"`{name}`" for name in given)
+        raise InvalidInput(f"give exactly one of {first} and {second}")
 
 
 class ArticleIn(BaseModel):
@@ -24,16 +37,17 @@ class ArticleIn(BaseModel):
 class ArticleRef(BaseModel):
     """An article inline, or the id of a stored one: exactly one of the two."""
 
-    article: ArticleIn | None = None
-    article_id: str | None = Field(None, min_length=1, max_length=64)
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Self:
-        if (self.article is None) == (self.article_id is None):
-            raise ValueError("give exactly one of `article` and `article_id`")
-        return self
+    article: ArticleIn | None = Field(None, description=f"The article itself. {ONE_ARTICLE}")
+    article_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description=f"The id of a stored article (`POST /v1/articles`). {ONE_ARTICLE}",
+    )
 
     def given(self) -> ArticleInput | None:
+        """The inline article, or None for a stored one (422 unless exactly one was given)."""
+        exactly_one(article=self.article, article_id=self.article_id)
         return self.article.to_input() if self.article else None
 
 
@@ -45,6 +59,8 @@ class EngineChoice(BaseModel):
 
 
 class SummaryRequest(SummaryOptions, EngineChoice, ArticleRef):
+    """A summary of an article. Give exactly one of `article` and `article_id`."""
+
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("max_sentences", mode="before")
@@ -58,6 +74,8 @@ class SummaryRequest(SummaryOptions, EngineChoice, ArticleRef):
 
 
 class ChatRequest(EngineChoice, ArticleRef):
+    """A question about an article. Give exactly one of `article` and `article_id`."""
+
     model_config = ConfigDict(extra="forbid")
 
     messages: list[ChatMessage] = Field(
@@ -73,16 +91,19 @@ class ChatRequest(EngineChoice, ArticleRef):
 
 
 class VerifyRequest(BaseModel):
-    """A text to check, and the source to check it against (inline, or a stored article's id)."""
+    """A text to check, and the source to check it against: give exactly one of `source` (the
+    text inline) and `source_id` (a stored article's id)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    source: str | None = Field(None, min_length=1, description="The source text (plain text).")
+    source: str | None = Field(
+        None, min_length=1, description=f"The source text (plain text). {ONE_SOURCE}"
+    )
     source_id: str | None = Field(
         None,
         min_length=1,
         max_length=64,
-        description="The id of a stored article to use as the source.",
+        description=f"The id of a stored article to use as the source. {ONE_SOURCE}",
     )
     text: str = Field(min_length=1, description="Any text, from any model or person, to check.")
     judge: bool | None = Field(
@@ -92,8 +113,7 @@ class VerifyRequest(BaseModel):
     )
     model: str | None = Field(None, max_length=200, description="Model for the judge.")
 
-    @model_validator(mode="after")
-    def _one_source(self) -> Self:
-        if (self.source is None) == (self.source_id is None):
-            raise ValueError("give exactly one of `source` and `source_id`")
-        return self
+    def given(self) -> ArticleInput | None:
+        """The inline source, or None for a stored one (422 unless exactly one was given)."""
+        exactly_one(source=self.source, source_id=self.source_id)
+        return ArticleInput(text=self.source) if self.source is not None else None
