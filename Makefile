@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 # PORT, when given, is the port of the target run; else serve is on 8000, local-model on 8080.
 
-.PHONY: serve test lint lock bench clean local-model
+.PHONY: serve test lint lock bench clean local-model browser
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,23 @@ local-model: $(STAMP)
 	$(BIN)/footnoted local-model --host $(HOST) --port $(or $(PORT),8080) \
 	    $(if $(GGUF),--gguf $(GGUF)) $(if $(CTX),--ctx $(CTX)) $(if $(PARALLEL),--parallel $(PARALLEL))
 
+# Debian's chromium for the playground's browser tests (tests/test_playground.py), installed
+# when missing; FOOTNOTED_CHROMIUM=path skips this. Without apt-get, see the README.
+CHROMIUM ?= $(or $(FOOTNOTED_CHROMIUM),$(shell command -v chromium))
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_CHROMIUM := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+                --no-install-recommends chromium
+browser:
+ifeq ($(CHROMIUM),)
+	@if command -v apt-get >/dev/null; then \
+	  $(APT_CHROMIUM) || { $(SUDO) apt-get update -q && $(APT_CHROMIUM); }; \
+	else \
+	  echo "no apt-get: the browser tests use FOOTNOTED_CHROMIUM or Playwright's own Chromium"; \
+	fi
+endif
+
 # The tests, then the eval gate on the embedded engine and on the scripted model.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 	$(BIN)/footnoted eval --engine extractive --report reports/extractive
 	$(BIN)/footnoted eval --engine llm --scripted --report reports/llm-scripted
@@ -41,8 +56,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/summary_rouge.py
 	$(BIN)/python bench/abstention.py
 	$(BIN)/python bench/abstention.py --questions evals/heldout/questions
-	$(BIN)/python bench/abstention_learned.py
-	$(BIN)/python bench/abstention_learned.py --questions evals/heldout/questions
 
 # Re-pin every dependency after editing pyproject.toml (needs pip-tools in the venv).
 lock: $(STAMP)

@@ -24,6 +24,12 @@ from tests.helpers import wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = sorted(p.stem for p in (ROOT / "prompts").glob("*.md") if p.name != "README.md")
+PAGES = [
+    "/",
+    "/static/playground.js",
+    "/static/playground.css",
+    "/static/swagger-ui/swagger-ui-bundle.js",
+]
 BUILD_INPUTS = ("pyproject.toml", "setup.py", "README.md", "service", "prompts")
 
 PROBE = """
@@ -102,6 +108,8 @@ def test_the_wheel_installed_alone_serves_a_summary_with_its_prompts(tmp_path, f
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"service/prompts/{name}.md" for name in PROMPTS} <= names
     assert "service/domain/verification/verifier.json" in names
+    page = {"service/http/playground.html", "service/http/static/playground.js"}
+    assert page | {"service/http/static/playground.css"} <= names
     shipped = {str(p.relative_to(ROOT)) for p in (ROOT / "service").rglob("*.py")}
     assert shipped <= names, f"modules missing from the wheel: {sorted(shipped - names)}"
 
@@ -144,6 +152,8 @@ def test_the_wheel_installed_alone_serves_a_summary_with_its_prompts(tmp_path, f
             timeout=30,
             json={"source": ferry_text, "text": "The council voted to buy two ferries."},
         )
+        # The playground and the offline Swagger UI are package data (and a dependency's files).
+        pages = [httpx.get(f"{url}{path}", timeout=30) for path in PAGES]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -153,3 +163,4 @@ def test_the_wheel_installed_alone_serves_a_summary_with_its_prompts(tmp_path, f
     assert all(claim["citations"] for claim in result["claims"])
     assert checked.status_code == 200, (checked.text, log.read_text())
     assert 0.0 < checked.json()["claims"][0]["support"] < 1.0  # scored by the model, not a copy
+    assert [p.status_code for p in pages] == [200] * len(PAGES), log.read_text()

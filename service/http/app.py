@@ -9,7 +9,6 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
@@ -17,9 +16,11 @@ from .. import __version__
 from ..model_client.local_model import local_llm
 from ..runtime import Runtime, build_runtime
 from ..settings import Settings, load_settings
+from .api_docs import swagger_assets, swagger_plugin
 from .controllers import ArticlesController, ChatController, SummariesController, VerifyController
 from .observability import PROMETHEUS, RequestContext
 from .openapi import refine
+from .playground import playground, playground_assets
 from .problems import EXCEPTION_HANDLERS, problem_responses
 from .security import Gate
 
@@ -54,6 +55,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             healthz,
             readyz,
             metrics,
+            playground,
+            playground_assets(),
+            swagger_assets(),
         ],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         lifespan=[lifespan],
@@ -78,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             path="/docs",
             description="Summaries and answers whose every sentence cites checked article spans.",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[swagger_plugin()],
         ),
     )
     # Outside the router, as Litestar itself wraps CORS: every request gets an id and a log line.
