@@ -71,6 +71,35 @@ def test_compare_names_regressions_case_by_case():
     assert "a-summary: rouge1 0.500 -> 0.300" in lines and "metric rouge1: 0.5 -> 0.3" in lines
 
 
+def test_compare_leaves_latencies_out():
+    old = minimal_report(metrics={"rouge1": 0.5, "latency_p95_ms": 10.0})
+    new = minimal_report(metrics={"rouge1": 0.5, "latency_p95_ms": 30.0})
+    assert regressions(old, new) == []
+
+
+def test_compare_reads_the_old_report_before_the_run_overwrites_it(tmp_path, capsys):
+    # The README's workflow with one folder: the report compared with is the one being written.
+    report = tmp_path / "r"
+    args = ["eval", "--cases", "millbrook-*", "--thresholds", str(tmp_path / "none.toml")]
+    (tmp_path / "none.toml").write_text("")
+    assert main([*args, "--report", str(report)]) == 0
+    old = json.loads((report / "report.json").read_text())
+    case = old["cases"][0]
+    name = next(iter(case["scores"]))
+    case["scores"][name] += 1.0  # as if the earlier run had scored this case higher
+    (report / "report.json").write_text(json.dumps(old))
+    capsys.readouterr()
+    assert main([*args, "--report", str(report), "--compare", str(report / "report.json")]) == 0
+    printed = capsys.readouterr().out
+    assert f"compared with {report / 'report.json'}: 1 change(s)" in printed, printed
+    assert f"{case['id']}: {name}" in printed
+
+
+def test_compare_with_a_missing_report_stops_before_running(tmp_path, capsys):
+    assert main(["eval", "--compare", str(tmp_path / "nope.json")]) == 2
+    assert "cannot read the report to compare with" in capsys.readouterr().err
+
+
 def test_recorded_responses_replay_offline_without_the_key(tmp_path, monkeypatch):
     recording = tmp_path / "model.jsonl"
     monkeypatch.setenv("FOOTNOTED_LLM_API_KEY", "sk-do-not-store")

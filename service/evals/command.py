@@ -60,6 +60,12 @@ async def _run(
     if not cases:
         print(f"no case matches {options.cases!r}", file=sys.stderr)
         return 2
+    # Read before this run writes its own report, which may be the very file compared with.
+    try:
+        baseline = json.loads(options.compare.read_text()) if options.compare else None
+    except (OSError, ValueError) as exc:
+        print(f"cannot read the report to compare with: {exc}", file=sys.stderr)
+        return 2
     async with AsyncExitStack() as stack:
         target, about = await _target(options, stack)
         results = await run_cases(cases, target, options.concurrency, progress=sys.stderr.isatty())
@@ -71,7 +77,7 @@ async def _run(
     about |= _versions(results)
     data = report_data(results, metrics, built, about, minima, maxima, failed)
     paths = write_reports(data, options.report)
-    _print_summary(data, paths, options.compare)
+    _print_summary(data, paths, options.compare, baseline)
     return 0 if not failed else 1
 
 
@@ -137,7 +143,9 @@ def _versions(results: list[CaseResult]) -> dict[str, Any]:
     return {"model": first.get("model", "?"), "prompt_version": first.get("prompt_version", "?")}
 
 
-def _print_summary(data: dict[str, Any], paths: list[Path], compare: Path | None) -> None:
+def _print_summary(
+    data: dict[str, Any], paths: list[Path], compare: Path | None, baseline: dict[str, Any] | None
+) -> None:
     print(
         f"{len(data['cases'])} cases, engine {data['engine']} ({data['model']}): "
         f"{'PASSED' if data['passed'] else 'FAILED'}"
@@ -146,8 +154,8 @@ def _print_summary(data: dict[str, Any], paths: list[Path], compare: Path | None
         print(f"  {name:24} {value}")
     for line in data["failures"]:
         print(f"FAIL {line}")
-    if compare is not None:
-        changes = regressions(json.loads(compare.read_text()), data)
+    if baseline is not None:
+        changes = regressions(baseline, data)
         print(f"compared with {compare}: {len(changes)} change(s)")
         for line in changes:
             print(f"  {line}")

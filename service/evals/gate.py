@@ -36,7 +36,8 @@ def failures(
 
 
 def regressions(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Case by case, what got worse since an earlier report (same case ids)."""
+    """Case by case, what got worse since an earlier report (same case ids), and each metric
+    that changed; latencies are left out (they differ from run to run)."""
     before = {case["id"]: case for case in old["cases"]}
     lines = []
     for case in new["cases"]:
@@ -50,6 +51,8 @@ def regressions(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         if case.get("error") and not previous.get("error"):
             lines.append(f"{case['id']}: now fails: {case['error']}")
     for name, value in new["metrics"].items():
+        if name.startswith("latency"):
+            continue
         was = old["metrics"].get(name)
         if was is not None and value != was:
             lines.append(f"metric {name}: {was} -> {value}")

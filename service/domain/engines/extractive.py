@@ -37,8 +37,10 @@ PERIPHERAL = 0.25
 # ../shared/dev by cross-validation (bench/real_data.py prints the held-out figures).
 CENTRAL_MIN_SENTENCES = 12
 REDUNDANCY = 0.6  # cosine above which a sentence repeats one already chosen
-# Words holding a letter: fewer is a fragment or a dateline ("19:44 EST, 10 October 2012 .").
+# Words holding a letter, or amounts: fewer is a fragment or a dateline ("19:44 EST, 10 October
+# 2012 ." has 3). An amount is a word: "The ferries will cost $18.4 million." is a sentence.
 MIN_WORDS = 6
+_AMOUNT = re.compile(r"[$€£¥]\d|\d[\d.,]*%")
 # A second sentence joins the answer when it covers the question almost as well as the first.
 SECOND_SENTENCE = 0.9
 # A final stop, then closing quotes or brackets; tokenised news spaces them off ("times. '").
@@ -144,7 +146,7 @@ def summary_candidates(article: Article) -> list[Sentence]:
 
 
 def _letter_words(text: str) -> int:
-    return sum(any(c.isalpha() for c in word) for word in text.split())
+    return sum(any(c.isalpha() for c in word) or bool(_AMOUNT.match(word)) for word in text.split())
 
 
 def tfidf_vectors(texts: list[str]) -> list[Vector]:
