@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 # PORT, when given, is the port of the target run; else serve is on 8000, local-model on 8080.
 
-.PHONY: serve test lint lock bench clean local-model browser
+.PHONY: serve test lint lock bench clean local-model browser services services-stop
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,18 @@ ifeq ($(CHROMIUM),)
 	fi
 endif
 
-# The tests, then the eval gate on the embedded engine and on the scripted model.
-test: $(STAMP) browser
+# PostgreSQL and Redis from Debian's packages (installed when missing), as unprivileged
+# processes on loopback, data in SERVICES_DIR (/tmp/footnoted-services); prints the
+# `export FOOTNOTED_DB=... FOOTNOTED_REDIS_URL=...` lines that point a server at them.
+services:
+	@.ci/services start
+
+services-stop:
+	@.ci/services stop
+
+# The tests (the PostgreSQL and Redis ones against `make services`), then the eval gate on the
+# embedded engine and on the scripted model.
+test: $(STAMP) browser services
 	$(BIN)/python -m pytest
 	$(BIN)/footnoted eval --engine extractive --report reports/extractive
 	$(BIN)/footnoted eval --engine llm --scripted --report reports/llm-scripted

@@ -295,7 +295,8 @@ async def _with_article(
     async with local_llm(load_settings().model_copy(update={"db": ":memory:"})) as settings:
         runtime = build_runtime(settings)
         try:
-            article = runtime.add_article(ArticleInput(text=raw.decode("utf-8"), format=fmt))
+            await runtime.open()
+            article = await runtime.add_article(ArticleInput(text=raw.decode("utf-8"), format=fmt))
             await work(runtime, article)
         finally:
             await runtime.close()

@@ -25,7 +25,8 @@ from .model_client.endpoint_tokens import EndpointTokens, probe
 from .model_client.local_model import DEFAULT_CTX as LOCAL_CTX
 from .model_client.openai_client import OpenAIModelClient, context_tokens_for
 from .settings import Settings
-from .store import Store
+from .store import Store, open_store
+from .store.counters import SharedCounters
 
 MAX_MODELS = 32  # engines kept for distinct model names
 
@@ -60,6 +61,7 @@ class Runtime:
     store: Store
     model_client: OpenAIModelClient | None = None
     endpoint_tokens: EndpointTokens | None = None  # the endpoint's own tokenizer, if it has one
+    counters: SharedCounters | None = None  # Redis, when replicas share their counters
     extractive: ExtractiveEngine = field(default_factory=ExtractiveEngine)
     _llm_engines: dict[str, LLMEngine] = field(default_factory=dict)
 
@@ -93,13 +95,28 @@ class Runtime:
             )
         return self._llm_engines[model]
 
-    async def ready(self) -> bool:
-        if not self.store.ping():
-            return False
-        return self.model_client is None or await self.model_client.ping()
+    async def open(self) -> None:
+        """Connects to the backends (and migrates the store) before the first request."""
+        await self.store.open()
 
-    def add_article(self, given: ArticleInput) -> Article:
-        article = build_article(
+    async def backends(self) -> dict[str, bool]:
+        """Each backend this server depends on, and whether it answers now."""
+        answers = {f"store ({self.store.kind})": await self.store.ping()}
+        if self.counters is not None:
+            answers["redis"] = await self.counters.ping()
+        if self.model_client is not None:
+            answers["model endpoint"] = await self.model_client.ping()
+        return answers
+
+    async def add_article(self, given: ArticleInput) -> Article:
+        """Built in a worker thread (a long article takes a while, and the event loop keeps
+        serving the other requests meanwhile), then stored."""
+        article = await asyncio.to_thread(self.build, given)
+        await self.store.put_article(article)
+        return article
+
+    def build(self, given: ArticleInput) -> Article:
+        return build_article(
             given.text,
             title=given.title,
             url=given.url,
@@ -108,25 +125,21 @@ class Runtime:
             max_tokens=self.settings.max_article_tokens,
             chunk_tokens=self.settings.chunk_tokens,
         )
-        self.store.put_article(article)
-        return article
 
-    def get_article(self, article_id: str) -> Article:
-        article = self.store.get_article(article_id)
+    async def get_article(self, article_id: str) -> Article:
+        article = await self.store.get_article(article_id)
         if article is None:
             raise NotFound(f"no article with id {article_id!r}")
         return article
 
-    def delete_article(self, article_id: str) -> None:
-        if not self.store.delete_article(article_id):
+    async def delete_article(self, article_id: str) -> None:
+        if not await self.store.delete_article(article_id):
             raise NotFound(f"no article with id {article_id!r}")
 
     async def article_for(self, given: ArticleInput | None, article_id: str | None) -> Article:
-        """An inline article is built in a worker thread: a long one takes a while, and the
-        event loop keeps serving the other requests meanwhile."""
         if given is not None:
-            return await asyncio.to_thread(self.add_article, given)
-        return self.get_article(article_id or "")
+            return await self.add_article(given)
+        return await self.get_article(article_id or "")
 
     async def summarize(
         self,
@@ -213,19 +226,38 @@ class Runtime:
             await self.model_client.close()
         if self.endpoint_tokens is not None:
             self.endpoint_tokens.counter.close()
-        self.store.close()
+        if self.counters is not None:
+            await self.counters.close()
+        await self.store.close()
 
 
 def build_runtime(settings: Settings, http_client: httpx2.AsyncClient | None = None) -> Runtime:
     """Everything a server needs, built once; the model client only when an endpoint is set.
-    A local GGUF must be served first (`local_llm` gives the settings that point at it)."""
+    A local GGUF must be served first (`local_llm` gives the settings that point at it).
+    `await runtime.open()` before the first request."""
     if settings.llm_gguf:
         raise EngineUnavailable("FOOTNOTED_LLM_GGUF is set, but its local server was not started")
-    client = OpenAIModelClient(settings, http_client) if settings.llm_configured else None
+    counters = SharedCounters(settings.redis_url) if settings.redis_url else None
+    client = None
+    if settings.llm_configured:
+        shared = (
+            counters.breaker(
+                settings.llm_base_url or "default",
+                settings.llm_breaker_failures,
+                settings.llm_breaker_cooldown_s,
+            )
+            if counters
+            else None
+        )
+        client = OpenAIModelClient(settings, http_client, breaker=shared)
     exact = None
     if client is not None and settings.llm_base_url and http_client is None:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         exact = probe(settings.llm_base_url, settings.llm_model, key)
     return Runtime(
-        settings=settings, store=Store(settings.db), model_client=client, endpoint_tokens=exact
+        settings=settings,
+        store=open_store(settings.db),
+        model_client=client,
+        endpoint_tokens=exact,
+        counters=counters,
     )

@@ -11,7 +11,16 @@ class Settings(BaseSettings):
         env_prefix="FOOTNOTED_", extra="ignore", populate_by_name=True
     )
 
-    db: str = Field("footnoted.db", description="SQLite file for articles and the result cache.")
+    db: str = Field(
+        "footnoted.db",
+        description="Where articles and the result cache are kept: a SQLite file, or a "
+        "PostgreSQL URL (postgresql://user:password@host:port/database) that replicas share.",
+    )
+    redis_url: str | None = Field(
+        None,
+        description="Redis (redis://host:port/db) for the counters replicas share: each API "
+        "key's rate limit and the model endpoint's circuit breaker. Unset: kept in the process.",
+    )
     llm_base_url: str | None = Field(
         None,
         validation_alias=AliasChoices("FOOTNOTED_LLM_BASE_URL", "OPENAI_BASE_URL"),

@@ -1,13 +1,16 @@
+from collections.abc import Iterator
 import os
+from urllib.parse import urlsplit
 
 from litestar.testing import TestClient
 import pytest
+import redis
 
 from service.http.app import create_app
 from service.model_client.local_model import DEFAULT, model_cache, resolve_gguf, serve_gguf
 from service.model_client.scripted_server import FakeModelServer
 from service.settings import Settings
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, fresh_database, services
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +71,26 @@ def local_model():
     # serve_gguf returns once /health answers, and stops the server when the session ends.
     with serve_gguf(gguf, ctx=8192, parallel=2) as served:
         yield served
+
+
+@pytest.fixture(scope="session")
+def backends() -> dict[str, str]:
+    """PostgreSQL and Redis on loopback (`.ci/services start`: started when not running)."""
+    return services("start")
+
+
+@pytest.fixture
+def postgres_url(backends) -> Iterator[str]:
+    """A database of its own for one test on the shared server, dropped after it."""
+    with fresh_database(backends["FOOTNOTED_DB"]) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(backends) -> Iterator[str]:
+    """Redis database 1, emptied before and after the test (database 0 is left to `serve`)."""
+    url = urlsplit(backends["FOOTNOTED_REDIS_URL"])._replace(path="/1").geturl()
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+        yield url
+        client.flushdb()

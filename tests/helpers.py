@@ -7,9 +7,13 @@ from pathlib import Path
 import socket
 import subprocess
 import sys
+import threading
 import time
+from urllib.parse import urlsplit
+import uuid
 
 import httpx
+import psycopg
 
 from service.domain.pipeline.chat import NOT_IN_ARTICLE
 
@@ -103,3 +107,93 @@ def running_server(
         if process.poll() is None:
             process.kill()
         process.wait(timeout=10)
+
+
+SERVICES = REPO / ".ci" / "services"
+
+
+def services(action: str, which: str = "all", **env: str) -> dict[str, str]:
+    """`.ci/services ACTION [WHICH]` (PostgreSQL and Redis on loopback, installed when missing);
+    for `start`, the URLs it prints: {"FOOTNOTED_DB": ..., "FOOTNOTED_REDIS_URL": ...}."""
+    done = subprocess.run(
+        [str(SERVICES), action, which],
+        capture_output=True,
+        text=True,
+        env=os.environ | env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    exports = [line.removeprefix("export ") for line in done.stdout.splitlines()]
+    return dict(line.split("=", 1) for line in exports if "=" in line)
+
+
+PARAGRAPH = (
+    "The harbor commission met on {day} to review ferry schedules for writer {writer}. "
+    "Its report number {n} counted {n} crossings and {count} passengers in the month. "
+)
+
+
+class Writers:
+    """Threads posting distinct articles until told to stop or the server is gone."""
+
+    def __init__(self, url: str, count: int, headers: dict[str, str] | None = None) -> None:
+        self.url, self.headers = url, headers or {}
+        self.acknowledged: dict[str, str] = {}  # article id -> the text the server returned
+        self.in_flight = 0
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._write, args=(w,), daemon=True) for w in range(count)
+        ]
+
+    def __enter__(self) -> "Writers":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+    def _write(self, writer: int) -> None:
+        with httpx.Client(timeout=5, headers=self.headers) as client:
+            n = 0
+            while not self.stop.is_set():
+                n += 1
+                text = "".join(
+                    PARAGRAPH.format(day=day, writer=writer, n=n, count=n * 7 + day)
+                    for day in range(1, 41)
+                )  # about 6 KB, 80 sentences
+                with self.lock:
+                    self.in_flight += 1
+                try:
+                    response = client.post(
+                        f"{self.url}/v1/articles",
+                        json={"text": text, "title": f"Report {writer}-{n}"},
+                    )
+                except httpx.TransportError:
+                    return  # the server is gone: this write was never acknowledged
+                finally:
+                    with self.lock:
+                        self.in_flight -= 1
+                if response.status_code != 201:
+                    self.errors.append(f"{response.status_code} {response.text[:200]}")
+                    return
+                body = response.json()
+                with self.lock:
+                    self.acknowledged[body["id"]] = body["text"]
+
+
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A PostgreSQL database of its own on the server at `server_url`, dropped on the way out."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -33,33 +33,33 @@ class Clock:
         return self.now
 
 
-def test_the_breaker_opens_fails_fast_and_recovers_after_a_trial():
+async def test_the_breaker_opens_fails_fast_and_recovers_after_a_trial():
     clock = Clock()
     breaker = CircuitBreaker(failures=2, cooldown_s=10, clock=clock)
-    breaker.before_call()
-    breaker.failed()
-    breaker.before_call()
-    breaker.failed()
+    await breaker.before_call()
+    await breaker.failed()
+    await breaker.before_call()
+    await breaker.failed()
     assert breaker.state == "open"
     with pytest.raises(ModelBusy) as refused:
-        breaker.before_call()
+        await breaker.before_call()
     assert refused.value.retry_after == 10
     clock.now = 10
-    breaker.before_call()  # the one trial call
+    await breaker.before_call()  # the one trial call
     with pytest.raises(ModelBusy):
-        breaker.before_call()  # no second call while the trial runs
-    breaker.succeeded()
+        await breaker.before_call()  # no second call while the trial runs
+    await breaker.succeeded()
     assert breaker.state == "closed"
 
 
-def test_a_failed_trial_opens_it_again():
+async def test_a_failed_trial_opens_it_again():
     clock = Clock()
     breaker = CircuitBreaker(failures=1, cooldown_s=5, clock=clock)
-    breaker.before_call()
-    breaker.failed()
+    await breaker.before_call()
+    await breaker.failed()
     clock.now = 5
-    breaker.before_call()
-    breaker.failed()
+    await breaker.before_call()
+    await breaker.failed()
     assert breaker.state == "open" and breaker.opened_at == 5
 
 

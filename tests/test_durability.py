@@ -7,27 +7,23 @@ before the kill must then be in the SQLite file, read with the project's Store, 
 restarted server on the same file; the file must pass PRAGMA integrity_check.
 """
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 import sqlite3
 import subprocess
-import threading
 import time
 
 import httpx
 
-from service.store import Store
-from tests.helpers import running_server, tail
+from service.store import SQLiteStore
+from tests.helpers import Writers, running_server, tail
 
 WRITERS = 8
 ACKNOWLEDGED_BEFORE_KILL = 120  # kill once this many 201s are in (or at WRITE_BUDGET_S)
 WRITE_BUDGET_S = 6.0
 START_BUDGET_S = 20.0
-PARAGRAPH = (
-    "The harbor commission met on {day} to review ferry schedules for writer {writer}. "
-    "Its report number {n} counted {n} crossings and {count} passengers in the month. "
-)
 
 
 @contextmanager
@@ -36,63 +32,10 @@ def server(db: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         yield running
 
 
-class Writers:
-    """Threads posting distinct articles until told to stop or the server is gone."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.acknowledged: dict[str, str] = {}  # article id -> the text the server returned
-        self.in_flight = 0
-        self.errors: list[str] = []
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [
-            threading.Thread(target=self._write, args=(w,), daemon=True) for w in range(WRITERS)
-        ]
-
-    def __enter__(self) -> "Writers":
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=10)
-
-    def _write(self, writer: int) -> None:
-        with httpx.Client(timeout=5) as client:
-            n = 0
-            while not self.stop.is_set():
-                n += 1
-                text = "".join(
-                    PARAGRAPH.format(day=day, writer=writer, n=n, count=n * 7 + day)
-                    for day in range(1, 41)
-                )  # about 6 KB, 80 sentences
-                with self.lock:
-                    self.in_flight += 1
-                try:
-                    response = client.post(
-                        f"{self.url}/v1/articles",
-                        json={"text": text, "title": f"Report {writer}-{n}"},
-                    )
-                except httpx.TransportError:
-                    return  # the server is gone: this write was never acknowledged
-                finally:
-                    with self.lock:
-                        self.in_flight -= 1
-                if response.status_code != 201:
-                    self.errors.append(f"{response.status_code} {response.text[:200]}")
-                    return
-                body = response.json()
-                with self.lock:
-                    self.acknowledged[body["id"]] = body["text"]
-
-
 def test_articles_acknowledged_before_sigkill_survive_it(tmp_path):
     db, log = tmp_path / "footnoted.db", tmp_path / "server.log"
     with server(db, log) as (url, process):
-        with Writers(url) as writers:
+        with Writers(url, WRITERS) as writers:
             deadline = time.monotonic() + WRITE_BUDGET_S
             while (
                 len(writers.acknowledged) < ACKNOWLEDGED_BEFORE_KILL
@@ -118,14 +61,15 @@ def test_articles_acknowledged_before_sigkill_survive_it(tmp_path):
     raw.close()
     assert stored_rows >= len(acknowledged)
 
-    store = Store(db)
+    store = SQLiteStore(db)
+    store.open_now()
     try:
         for article_id, text in acknowledged.items():
-            article = store.get_article(article_id)
+            article = asyncio.run(store.get_article(article_id))
             assert article is not None, f"acknowledged article {article_id} was lost"
             assert article.text == text
     finally:
-        store.close()
+        asyncio.run(store.close())
 
     with server(db, log) as (url, process), httpx.Client(timeout=5) as client:
         for article_id, text in acknowledged.items():

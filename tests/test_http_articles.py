@@ -43,7 +43,7 @@ def test_articles_are_built_off_the_event_loop(client, monkeypatch, ferry_text):
 
     from service.runtime import Runtime
 
-    build, on_loop = Runtime.add_article, []
+    build, on_loop = Runtime.build, []
 
     def spy(self, given):
         try:
@@ -53,7 +53,7 @@ def test_articles_are_built_off_the_event_loop(client, monkeypatch, ferry_text):
             on_loop.append(False)
         return build(self, given)
 
-    monkeypatch.setattr(Runtime, "add_article", spy)
+    monkeypatch.setattr(Runtime, "build", spy)
     assert client.post("/v1/articles", json={"text": ferry_text}).status_code == 201
     assert client.post("/v1/summaries", json={"article": {"text": ferry_text}}).status_code == 200
     assert on_loop == [False, False]

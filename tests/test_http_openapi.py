@@ -14,8 +14,8 @@ from litestar.testing import TestClient
 import pytest
 
 from service.http.app import create_app
-from service.runtime import Runtime
 from service.settings import Settings
+from service.store import SQLiteStore
 
 PROBLEM = "application/problem+json"
 TEXT = (
@@ -149,7 +149,7 @@ def test_a_store_that_does_not_answer_is_a_documented_503(client, document, monk
     async def not_ready(self) -> bool:
         return False
 
-    monkeypatch.setattr(Runtime, "ready", not_ready)
+    monkeypatch.setattr(SQLiteStore, "ping", not_ready)
     response = client.get("/readyz")
     assert response.status_code == 503 and response.headers["content-type"] == PROBLEM
     documented = document["paths"]["/readyz"]["get"]["responses"]["503"]["content"][PROBLEM]

@@ -239,7 +239,11 @@ def test_repeats_come_from_the_cache_without_a_model_call(llm_client, fake_model
 
 
 def test_readiness_checks_the_model_endpoint(llm_client):
-    assert llm_client.get("/readyz").json() == {"status": "ready", "engine": "llm"}
+    assert llm_client.get("/readyz").json() == {
+        "status": "ready",
+        "engine": "llm",
+        "backends": {"store (sqlite)": "ok", "model endpoint": "ok"},
+    }
 
 
 def test_extractive_is_still_there_when_asked_for(llm_client, ferry_text):

@@ -1,41 +1,130 @@
+"""The store's contract, one suite run against SQLite and PostgreSQL (a real server on loopback,
+a fresh database per test): content ids, re-posts, the result cache, deletes that take the
+cached results with them, and migrations that run once."""
+
+import asyncio
+
+import psycopg
+import pytest
+
 from service.domain.reading.article import build_article
-from service.store import Store
+from service.store import PostgresStore, SQLiteStore, open_store
+from service.store.migrations import LATEST
 
 
-def test_articles_survive_reopening(tmp_path, ferry_text):
-    path = tmp_path / "db" / "f.db"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "db" / "f.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+async def store(db):
+    opened = open_store(db)
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+def test_the_url_chooses_the_store():
+    assert isinstance(open_store("postgresql://u@h:5432/d"), PostgresStore)
+    assert isinstance(open_store("postgres://u@h/d"), PostgresStore)
+    assert isinstance(open_store("footnoted.db"), SQLiteStore)
+    assert open_store("sqlite:///var/f.db").path == "var/f.db"
+
+
+async def test_articles_and_results_survive_reopening(db, ferry_text):
     article = build_article(ferry_text)
-    store = Store(path)
-    store.put_article(article)
-    store.put_result("k1", article.id, {"summary": "x"})
-    store.close()
-    reopened = Store(path)
-    assert reopened.get_article(article.id) == article
-    assert reopened.get_result("k1") == {"summary": "x"}
+    first = open_store(db)
+    await first.open()
+    await first.put_article(article)
+    await first.put_result("k1", article.id, {"summary": "x"})
+    await first.close()
+    reopened = open_store(db)
+    await reopened.open()
+    try:
+        assert await reopened.get_article(article.id) == article
+        assert await reopened.get_result("k1") == {"summary": "x"}
+    finally:
+        await reopened.close()
 
 
-def test_wal_mode(tmp_path):
-    store = Store(tmp_path / "f.db")
-    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+async def test_a_repost_replaces_the_body_under_the_same_id(store, ferry_text):
+    first = build_article(ferry_text, url="https://example.org/a")
+    second = build_article(ferry_text, url="https://example.org/b")
+    assert first.id == second.id  # the content id does not cover the url
+    await store.put_article(first)
+    await store.put_article(second)
+    assert (await store.get_article(first.id)).url == "https://example.org/b"
 
 
-def test_delete_removes_the_article_and_its_cached_results(tmp_path, ferry_text):
-    store = Store(tmp_path / "f.db")
+async def test_unknown_ids_are_none(store):
+    assert await store.get_article("0" * 32) is None
+    assert await store.get_result("nothing") is None
+    assert await store.delete_article("0" * 32) is False
+
+
+async def test_a_result_is_replaced_under_its_key(store, ferry_text):
     article = build_article(ferry_text)
-    store.put_article(article)
-    store.put_result("k1", article.id, {"a": 1})
-    assert store.delete_article(article.id)
-    assert store.get_article(article.id) is None and store.get_result("k1") is None
-    assert not store.delete_article(article.id)
+    await store.put_article(article)
+    await store.put_result("k", article.id, {"n": 1})
+    await store.put_result("k", article.id, {"n": 2})
+    assert await store.get_result("k") == {"n": 2}
 
 
-def test_a_result_finished_after_its_article_was_deleted_is_not_kept(tmp_path, ferry_text):
-    store = Store(str(tmp_path / "f.db"))
+async def test_delete_removes_the_article_and_its_cached_results(store, ferry_text):
     article = build_article(ferry_text)
-    store.put_article(article)
-    store.delete_article(article.id)  # while a request about it is still being answered
-    store.put_result("k", article.id, {"quote": article.sentences[3].text})
-    assert store.get_result("k") is None
-    store.put_article(article)
-    store.put_result("k", article.id, {"quote": article.sentences[3].text})
-    assert store.get_result("k") is not None
+    other = build_article("A different story about the harbor. It has two sentences.")
+    await store.put_article(article)
+    await store.put_article(other)
+    await store.put_result("k1", article.id, {"a": 1})
+    await store.put_result("k2", other.id, {"b": 2})
+    assert await store.delete_article(article.id)
+    assert await store.get_article(article.id) is None and await store.get_result("k1") is None
+    assert await store.get_result("k2") == {"b": 2}  # another article's results stay
+    assert not await store.delete_article(article.id)
+
+
+async def test_a_result_finished_after_its_article_was_deleted_is_not_kept(store, ferry_text):
+    article = build_article(ferry_text)
+    await store.put_article(article)
+    await store.delete_article(article.id)  # while a request about it is still being answered
+    await store.put_result("k", article.id, {"quote": article.sentences[3].text})
+    assert await store.get_result("k") is None
+    await store.put_article(article)
+    await store.put_result("k", article.id, {"quote": article.sentences[3].text})
+    assert await store.get_result("k") is not None
+
+
+async def test_concurrent_writes_all_land(store):
+    articles = [
+        build_article(f"Story number {n} about the ferry vote. It ends.") for n in range(40)
+    ]
+    await asyncio.gather(*(store.put_article(a) for a in articles))
+    found = await asyncio.gather(*(store.get_article(a.id) for a in articles))
+    assert found == articles
+
+
+async def test_ping(store):
+    assert await store.ping() is True
+
+
+async def test_sqlite_keeps_wal_and_its_schema_version(tmp_path):
+    store = SQLiteStore(tmp_path / "f.db")
+    await store.open()
+    try:
+        assert store._read("PRAGMA journal_mode", ()) == ("wal",)
+        assert store._read("PRAGMA user_version", ()) == (LATEST,)
+    finally:
+        await store.close()
+
+
+async def test_postgresql_migrates_once_even_when_replicas_start_together(postgres_url):
+    stores = [PostgresStore(postgres_url) for _ in range(3)]
+    await asyncio.gather(*(s.open() for s in stores))
+    for s in stores:
+        await s.close()
+    with psycopg.connect(postgres_url) as db:
+        rows = db.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    assert rows == [(v,) for v in range(1, LATEST + 1)]

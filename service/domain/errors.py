@@ -22,6 +22,13 @@ class NotFound(DomainError):
     """An id that names nothing stored (404)."""
 
 
+class BackendUnavailable(DomainError):
+    """A backend the service keeps its state in (the database, Redis) does not answer (503,
+    Retry-After); the service recovers by itself when it is back."""
+
+    retry_after = 2.0
+
+
 class EngineUnavailable(DomainError):
     """The engine asked for is not configured on this server (422)."""
 

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
@@ -21,7 +21,7 @@ from .controllers import ArticlesController, ChatController, SummariesController
 from .observability import PROMETHEUS, RequestContext
 from .openapi import refine
 from .playground import playground, playground_assets
-from .problems import EXCEPTION_HANDLERS, problem_responses
+from .problems import EXCEPTION_HANDLERS, problem, problem_responses
 from .security import Gate
 
 JSON_TYPES = ("application/json", "application/problem+json")
@@ -37,11 +37,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         # With FOOTNOTED_LLM_GGUF, a local llama.cpp server runs as long as the app does.
         async with local_llm(settings) as running:
-            holder["runtime"] = build_runtime(running)
+            holder["runtime"] = runtime = build_runtime(running)
             try:
+                await runtime.open()
+                if runtime.counters is not None:  # replicas share each key's bucket
+                    gate.limiter = runtime.counters.rate_limiter(
+                        settings.rate_limit_per_minute, settings.rate_limit_burst
+                    )
                 yield
             finally:
                 await holder.pop("runtime").close()
+
+    gate = Gate(settings.api_key_list, settings.rate_limit_per_minute, settings.rate_limit_burst)
 
     def provide_runtime() -> Runtime:
         return holder["runtime"]
@@ -72,9 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State(
             {
                 "max_body_bytes": settings.max_body_bytes,
-                "gate": Gate(
-                    settings.api_key_list, settings.rate_limit_per_minute, settings.rate_limit_burst
-                ),
+                "gate": gate,
             }
         ),
         openapi_config=OpenAPIConfig(
@@ -113,14 +118,22 @@ async def healthz() -> dict[str, str]:
     operation_id="readyz",
     summary="Readiness",
     responses=problem_responses(503),
-    description="Ready when the store answers (and, when one is configured, the model endpoint).",
+    description="Ready when every backend answers: the store (SQLite or PostgreSQL), Redis when "
+    "one is configured, the model endpoint when one is configured. `backends` names each, "
+    "`ok` or `down`, in the 200 and in the 503 problem detail alike.",
 )
-async def readyz(runtime: NamedDependency[Runtime]) -> dict[str, str]:
-    if not await runtime.ready():
-        raise HTTPException(
-            status_code=503, detail="the store or the model endpoint does not answer"
-        )
-    return {"status": "ready", "engine": runtime.settings.default_engine}
+async def readyz(runtime: NamedDependency[Runtime]) -> Response[dict[str, object]]:
+    answers = await runtime.backends()
+    backends = {name: "ok" if up else "down" for name, up in answers.items()}
+    if not all(answers.values()):
+        down = ", ".join(name for name, up in answers.items() if not up)
+        response = problem(503, "not-ready", "Not ready", f"no answer from: {down}")
+        response.content["backends"] = backends
+        response.headers["Retry-After"] = "2"
+        return response
+    ready: dict[str, object] = {"status": "ready", "engine": runtime.settings.default_engine}
+    ready["backends"] = backends
+    return Response(ready)
 
 
 @get(

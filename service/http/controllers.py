@@ -29,7 +29,7 @@ class ArticlesController(Controller):
         "/",
         operation_id="createArticle",
         status_code=201,
-        responses=problem_responses(400, 413, 415, 422),
+        responses=problem_responses(400, 413, 415, 422, 503),
         summary="Store an article",
         description="Normalizes, segments and stores an article "
         "under a content-addressed id. The returned `text` is what citation offsets index.",
@@ -41,20 +41,20 @@ class ArticlesController(Controller):
         "/{article_id:str}",
         operation_id="getArticle",
         summary="A stored article",
-        responses=problem_responses(400, 404),
+        responses=problem_responses(400, 404, 503),
     )
     async def read(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> Article:
-        return runtime.get_article(article_id)
+        return await runtime.get_article(article_id)
 
     @delete(
         "/{article_id:str}",
         operation_id="deleteArticle",
         status_code=204,
-        responses=problem_responses(400, 404),
+        responses=problem_responses(400, 404, 503),
         summary="Delete an article and its cached results",
     )
     async def remove(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> None:
-        runtime.delete_article(article_id)
+        await runtime.delete_article(article_id)
 
     @route(
         "/{article_id:str}",

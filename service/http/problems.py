@@ -12,6 +12,7 @@ from litestar.types import ExceptionHandlersMap
 from pydantic import BaseModel, Field
 
 from ..domain.errors import (
+    BackendUnavailable,
     DomainError,
     EngineUnavailable,
     InvalidInput,
@@ -36,6 +37,7 @@ _DOMAIN = {
     InvalidInput: (422, "invalid-input", "Invalid input"),
     ModelTimeout: (504, "model-timeout", "Model timed out"),
     ModelBusy: (503, "model-busy", "Model busy"),
+    BackendUnavailable: (503, "backend-unavailable", "Backend unavailable"),
     ModelUnavailable: (502, "model-unavailable", "Model endpoint failed"),
     ModelBadOutput: (502, "model-bad-output", "Model answer unusable"),
 }
@@ -73,7 +75,7 @@ def domain_error_handler(request: AnyRequest, exc: DomainError) -> Problem:
         {"limit": exc.limit, "limit_value": exc.value} if isinstance(exc, LimitExceeded) else {}
     )
     response = problem(status, slug, title, str(exc), **extra)
-    if isinstance(exc, ModelBusy):
+    if isinstance(exc, ModelBusy | BackendUnavailable):
         response.headers["Retry-After"] = str(math.ceil(exc.retry_after or DEFAULT_RETRY_AFTER_S))
     return response
 

@@ -1,7 +1,9 @@
 """Optional API keys and per-key rate limits for the /v1 routes (health, metrics, docs open).
 
 Keys are kept only as SHA-256 digests and compared in constant time (hmac.compare_digest
-against every stored digest, so timing tells nothing about which or how much matched).
+against every stored digest, so timing tells nothing about which or how much matched). The
+buckets live in the process, or in Redis when replicas share them (FOOTNOTED_REDIS_URL,
+`service/store/counters.py`): a key's limit is then the limit whatever the number of replicas.
 """
 
 from dataclasses import dataclass, field
@@ -9,7 +11,7 @@ import hashlib
 import hmac
 import math
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
@@ -43,13 +45,30 @@ class TokenBucket:
         return (1 - self.tokens) / self.rate
 
 
+class RateLimiter(Protocol):
+    async def take(self, caller: bytes) -> float:
+        """0 when the caller may go (a token taken); else the seconds until a token is there."""
+
+
+class LocalRateLimiter:
+    """Token buckets in this process."""
+
+    def __init__(self, per_minute: int, burst: int) -> None:
+        self.rate, self.capacity = per_minute / 60.0, float(burst)
+        self.buckets: dict[bytes, TokenBucket] = {}
+
+    async def take(self, caller: bytes) -> float:
+        bucket = self.buckets.setdefault(caller, TokenBucket(self.rate, self.capacity))
+        return bucket.take(time.monotonic())
+
+
 class Gate:
     """Who may call /v1, and how often."""
 
     def __init__(self, keys: list[str], per_minute: int, burst: int) -> None:
         self.digests = [digest(k) for k in keys]
-        self.rate, self.burst = per_minute / 60.0, float(burst)
-        self.buckets: dict[bytes, TokenBucket] = {}
+        self.per_minute = per_minute
+        self.limiter: RateLimiter = LocalRateLimiter(per_minute, burst)  # or shared, at start
 
     @property
     def enabled(self) -> bool:
@@ -69,19 +88,20 @@ class Gate:
             )
         return presented
 
-    def admit(self, caller: bytes) -> None:
-        bucket = self.buckets.setdefault(caller, TokenBucket(self.rate, self.burst))
-        wait = bucket.take(time.monotonic())
+    async def admit(self, caller: bytes) -> None:
+        wait = await self.limiter.take(caller)
         if wait > 0:
             raise TooManyRequestsException(
-                detail=f"rate limit: {self.rate * 60:g} requests a minute per key",
+                detail=f"rate limit: {self.per_minute} requests a minute per key",
                 headers={"Retry-After": str(math.ceil(wait))},
             )
 
 
-def require_api_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def require_api_key(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
     """A Litestar guard on the /v1 controllers: a key is needed when keys are configured. (On
     the controllers, not by testing the URL: behind a proxy's root path the URL starts with it.)"""
     gate: Gate = connection.app.state.gate
     if gate.enabled:
-        gate.admit(gate.identify(connection.headers.get("authorization")))
+        await gate.admit(gate.identify(connection.headers.get("authorization")))

@@ -3,12 +3,25 @@
 Closed: calls go through; `failures` endpoint failures in a row open it. Open: calls fail at
 once (503, Retry-After: the time left) for `cooldown_s`. Then half-open: one trial call goes
 through; success closes the circuit, failure opens it again.
+
+This one lives in the process. With FOOTNOTED_REDIS_URL, replicas share one instead
+(`service/store/counters.py`, the same protocol): one replica's failures open it for all.
 """
 
 from collections.abc import Callable
 import time
+from typing import Protocol
 
 from ..domain.errors import ModelBusy
+
+
+class Breaker(Protocol):
+    async def before_call(self) -> None:
+        """Raises ModelBusy (with Retry-After) when the call must not be made now."""
+
+    async def released(self) -> None: ...
+    async def succeeded(self) -> None: ...
+    async def failed(self) -> None: ...
 
 
 class CircuitBreaker:
@@ -29,7 +42,7 @@ class CircuitBreaker:
             return "closed"
         return "half-open" if self.clock() - self.opened_at >= self.cooldown_s else "open"
 
-    def before_call(self) -> None:
+    async def before_call(self) -> None:
         state = self.state
         if state == "open" or (state == "half-open" and self.trial):
             left = (
@@ -42,15 +55,15 @@ class CircuitBreaker:
             )
         self.trial = state == "half-open"
 
-    def released(self) -> None:
+    async def released(self) -> None:
         """The call ended without telling whether the endpoint works (a 429, a cancelled call):
         a half-open circuit lets the next call try instead."""
         self.trial = False
 
-    def succeeded(self) -> None:
+    async def succeeded(self) -> None:
         self.failures, self.opened_at, self.trial = 0, None, False
 
-    def failed(self) -> None:
+    async def failed(self) -> None:
         self.failures += 1
         if self.trial or self.failures >= self.threshold:
             self.opened_at, self.trial = self.clock(), False

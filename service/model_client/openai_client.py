@@ -29,7 +29,7 @@ from ..domain.errors import (
 from ..domain.model import Completion
 from ..domain.reading.tokens import tokenizer_for
 from ..settings import Settings
-from .breaker import CircuitBreaker
+from .breaker import Breaker, CircuitBreaker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,6 +74,7 @@ class OpenAIModelClient:
         settings: Settings,
         http_client: httpx2.AsyncClient | None = None,
         clock: Callable[[], float] = time.monotonic,
+        breaker: Breaker | None = None,
     ) -> None:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "unused"
         self._sdk = AsyncOpenAI(
@@ -87,7 +88,7 @@ class OpenAIModelClient:
         self._slots = asyncio.Semaphore(settings.llm_concurrency)
         self._queue_limit, self._waiting = settings.llm_queue, 0
         self._budget_s = settings.llm_timeout_s
-        self.breaker = CircuitBreaker(
+        self.breaker: Breaker = breaker or CircuitBreaker(
             settings.llm_breaker_failures, settings.llm_breaker_cooldown_s, clock=clock
         )
         self.json_mode = settings.llm_structured_output
@@ -96,25 +97,25 @@ class OpenAIModelClient:
     async def _call(self, deadline: float) -> AsyncIterator[None]:
         """A slot for one model call, by `deadline`: refused at once when the queue is full or
         the breaker is open; the breaker learns how the call went."""
-        self.breaker.before_call()
+        await self.breaker.before_call()
         try:
             await self._acquire(deadline)
         except BaseException:
-            self.breaker.released()  # not tried: a half-open trial may go again
+            await self.breaker.released()  # not tried: a half-open trial may go again
             raise
         try:
             yield
         except ModelRejected:  # the endpoint works: it refused this request
-            self.breaker.released()
+            await self.breaker.released()
             raise
         except (ModelTimeout, ModelUnavailable):
-            self.breaker.failed()
+            await self.breaker.failed()
             raise
         except BaseException:  # a 429, an unusable answer, a reader who left: says nothing
-            self.breaker.released()
+            await self.breaker.released()
             raise
         else:
-            self.breaker.succeeded()
+            await self.breaker.succeeded()
         finally:
             self._slots.release()
 

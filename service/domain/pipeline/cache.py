@@ -13,8 +13,10 @@ G = TypeVar("G", bound=Grounded)
 
 
 class ResultCache(Protocol):
-    def get_result(self, key: str) -> dict[str, Any] | None: ...
-    def put_result(self, key: str, article_id: str, value: dict[str, Any]) -> None: ...
+    """Where results are kept (the store: SQLite, or PostgreSQL shared by replicas)."""
+
+    async def get_result(self, key: str) -> dict[str, Any] | None: ...
+    async def put_result(self, key: str, article_id: str, value: dict[str, Any]) -> None: ...
 
 
 def _code_version() -> str:
@@ -53,11 +55,11 @@ async def through_cache(
     compute: Callable[[], Awaitable[G]],
 ) -> G:
     """A hit comes back with `usage.cached: true` and costs no model call."""
-    if cache is not None and (hit := cache.get_result(key)) is not None:
+    if cache is not None and (hit := await cache.get_result(key)) is not None:
         result = kind.model_validate(hit)
         result.usage.cached = True
         return result
     result = await compute()
     if cache is not None:
-        cache.put_result(key, article_id, result.model_dump())
+        await cache.put_result(key, article_id, result.model_dump())
     return result

@@ -53,7 +53,7 @@ async def answer_events(
 ) -> AsyncIterator[Event]:
     question_of(messages)
     key = cache_key("chat", article.id, {"messages": [m.model_dump() for m in messages]}, engine)
-    if cache is not None and (hit := cache.get_result(key)) is not None:
+    if cache is not None and (hit := await cache.get_result(key)) is not None:
         result = GroundedAnswer.model_validate(hit)
         result.usage.cached = True
     else:
@@ -67,7 +67,7 @@ async def answer_events(
             raise ModelBadOutput("the answer ended before it was complete")
         result = await _grounded(article, messages, draft, engine)
         if cache is not None:
-            cache.put_result(key, article.id, result.model_dump())
+            await cache.put_result(key, article.id, result.model_dump())
     for claim in result.claims:
         yield "claim", claim
     yield "done", result
