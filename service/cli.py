@@ -27,7 +27,7 @@ from .model_client.local_model import (
     fetched,
     local_llm,
 )
-from .runtime import ArticleInput, Runtime, build_runtime, check_llm_settings
+from .runtime import ArticleInput, Runtime, build_runtime, check_backends, check_llm_settings
 from .settings import load_settings
 
 _EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -196,6 +196,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     settings = fetched(load_settings())  # FOOTNOTED_LLM_GGUF: the file, fetched if need be
     check_llm_settings(settings)  # a configuration that cannot work stops here, in one line
+    asyncio.run(check_backends(settings))  # so does a database or Redis that does not answer
     configure_logging(settings.log_level)
     # On SIGTERM uvicorn stops accepting, finishes the requests in flight (up to the grace
     # period), then runs the app's shutdown: the store and the model client close cleanly.

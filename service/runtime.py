@@ -15,7 +15,13 @@ from .domain.engines.base import Engine, SummaryOptions
 from .domain.engines.budgets import budget_for
 from .domain.engines.extractive import ExtractiveEngine
 from .domain.engines.llm import LLMEngine, default_prompts
-from .domain.errors import EngineUnavailable, InvalidInput, LimitExceeded, NotFound
+from .domain.errors import (
+    BackendUnavailable,
+    EngineUnavailable,
+    InvalidInput,
+    LimitExceeded,
+    NotFound,
+)
 from .domain.pipeline.chat import Event, GroundedAnswer, answer, answer_events
 from .domain.pipeline.summarize import summarize
 from .domain.pipeline.verify_text import CheckedText, check_text, check_text_with_judge
@@ -229,6 +235,23 @@ class Runtime:
         if self.counters is not None:
             await self.counters.close()
         await self.store.close()
+
+
+async def check_backends(settings: Settings) -> None:
+    """Raises BackendUnavailable, naming it, when the store or Redis does not answer: a server
+    that could not serve stops at start with one line, not a traceback from its startup."""
+    store = open_store(settings.db)
+    try:
+        await store.open()  # also migrates, once, before the server takes requests
+    finally:
+        await store.close()
+    if settings.redis_url:
+        counters = SharedCounters(settings.redis_url)
+        try:
+            if not await counters.ping():
+                raise BackendUnavailable(f"Redis at {settings.redis_url} does not answer")
+        finally:
+            await counters.close()
 
 
 def build_runtime(settings: Settings, http_client: httpx2.AsyncClient | None = None) -> Runtime:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from service.cli import main
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, free_port
 
 
 def test_summarize_prints_footnotes_with_quotes(capsys, monkeypatch, tmp_path):
@@ -93,6 +93,14 @@ def test_serve_refuses_answer_tokens_that_leave_no_room_for_the_article(capsys, 
     monkeypatch.setenv("FOOTNOTED_LLM_MODEL", "gpt-4")  # an 8,192-token context
     monkeypatch.setenv("FOOTNOTED_LLM_OUTPUT_TOKENS", "8192")
     assert "FOOTNOTED_LLM_OUTPUT_TOKENS" in _one_line_error(capsys, ["serve", "--port", "1"])
+
+
+def test_serve_names_a_database_or_redis_that_does_not_answer_in_one_line(capsys, monkeypatch):
+    monkeypatch.setenv("FOOTNOTED_DB", f"postgresql://footnoted@127.0.0.1:{free_port()}/gone")
+    assert "the database at 127.0.0.1" in _one_line_error(capsys, ["serve", "--port", "1"])
+    monkeypatch.setenv("FOOTNOTED_DB", ":memory:")
+    monkeypatch.setenv("FOOTNOTED_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    assert "Redis at redis://127.0.0.1" in _one_line_error(capsys, ["serve", "--port", "1"])
 
 
 def test_eval_concurrency_must_be_positive(capsys):
