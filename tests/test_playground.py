@@ -11,11 +11,11 @@ import os
 import shutil
 
 import httpx
+import playwright.sync_api as playwright_api
 import pytest
 
 from tests.helpers import REPO, fixture_text, running_server
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 REPORTS = REPO / "reports"
