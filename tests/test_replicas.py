@@ -5,8 +5,12 @@ breaker opened by failures seen on one fails fast on the other; and a database t
 is a 503, never a 500, until it is back."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+import os
+from pathlib import Path
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 
@@ -191,3 +195,43 @@ def test_a_database_that_goes_away_is_a_503_until_it_is_back(private_postgres, t
                 client.post("/v1/articles", json={"text": "After. It is back."}).status_code == 201
             )
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+
+
+@contextmanager
+def frozen(services_dir: str) -> Iterator[None]:
+    """Every process of a PostgreSQL server stopped (SIGSTOP): connections stay open, nothing
+    answers; SIGCONT on the way out."""
+    postmaster = int((Path(services_dir) / "pg" / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(
+        ["pgrep", "-P", str(postmaster)], capture_output=True, text=True
+    ).stdout.split()
+    pids = [postmaster, *map(int, children)]
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+
+
+def test_a_database_that_hangs_is_a_503_not_a_hang(private_postgres, tmp_path):
+    url, services_env = private_postgres
+    with running_server(tmp_path / "server.log", {"FOOTNOTED_DB": url}) as (server, _):
+        with httpx.Client(base_url=server, timeout=60) as client:
+            stored = client.post("/v1/articles", json={"text": "Before. The database answers."})
+            assert stored.status_code == 201
+            with frozen(services_env["SERVICES_DIR"]):
+                started = time.monotonic()
+                assert_problem(client.get("/readyz"), 503)
+                assert time.monotonic() - started < 4
+                started = time.monotonic()
+                down = client.get(f"/v1/articles/{stored.json()['id']}")
+                assert_problem(down, 503)
+                assert down.json()["type"] == "/problems/backend-unavailable"
+                assert time.monotonic() - started < 15
+            deadline = time.monotonic() + 20
+            while client.get("/readyz").status_code != 200:
+                assert time.monotonic() < deadline, tail(tmp_path / "server.log")
+                time.sleep(0.2)
+            assert client.get(f"/v1/articles/{stored.json()['id']}").status_code == 200

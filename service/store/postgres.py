@@ -4,9 +4,12 @@
 Async and pooled (psycopg 3 and its pool); each statement commits on its own (autocommit), so a
 201 is only sent once the article is durable in the database. A connection is checked before it
 is lent, so the pool recovers by itself when the database comes back after a restart; while the
-database does not answer, every call raises BackendUnavailable (a 503, never a 500).
+database does not answer, every call raises BackendUnavailable (a 503, never a 500). A database
+that hangs (accepts, then never answers) is the same: each call has `timeout_s` in all, pool
+wait and statements included.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 import json
@@ -28,7 +31,7 @@ class PostgresStore:
     kind = "postgresql"
 
     def __init__(self, url: str, max_connections: int = 10, timeout_s: float = 5.0) -> None:
-        self.url = url
+        self.url, self.timeout_s = url, timeout_s
         self._pool = AsyncConnectionPool(
             url,
             min_size=1,
@@ -36,7 +39,16 @@ class PostgresStore:
             open=False,
             timeout=timeout_s,
             check=AsyncConnectionPool.check_connection,
-            kwargs={"autocommit": True},
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": max(1, round(timeout_s)),
+                # A peer that vanished (no FIN) is noticed in seconds, not the kernel's hours.
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 2,
+                "tcp_user_timeout": round(timeout_s * 1000),
+            },
         )
 
     async def open(self) -> None:
@@ -50,13 +62,20 @@ class PostgresStore:
     async def close(self) -> None:
         await self._pool.close()
 
-    async def ping(self) -> bool:
-        try:
-            async with self._connection() as db:
-                row = await (await db.execute("SELECT 1")).fetchone()
-                return row == (1,)
-        except BackendUnavailable:
+    async def ping(self, timeout_s: float = 2.0) -> bool:
+        """Answers within `timeout_s`, whatever the database does (a hung query's cleanup is
+        left to finish in the background: /readyz must not hang with it)."""
+        check = asyncio.ensure_future(self._select_one())
+        done, _ = await asyncio.wait({check}, timeout=timeout_s)
+        if not done:
+            check.cancel()
             return False
+        return not check.cancelled() and check.exception() is None and check.result()
+
+    async def _select_one(self) -> bool:
+        async with self._connection() as db:
+            row = await (await db.execute("SELECT 1")).fetchone()
+            return row == (1,)
 
     async def put_article(self, article: Article) -> None:
         async with self._connection() as db:
@@ -102,9 +121,9 @@ class PostgresStore:
         """A pooled connection; a database that has gone away is BackendUnavailable."""
         started = time.perf_counter()
         try:
-            async with self._pool.connection() as db:
+            async with asyncio.timeout(self.timeout_s), self._pool.connection() as db:
                 yield db
-        except (psycopg.OperationalError, PoolTimeout) as exc:
+        except (psycopg.OperationalError, PoolTimeout, TimeoutError) as exc:
             raise BackendUnavailable(f"the database at {_where(self.url)} does not answer") from exc
         finally:
             timed(self.kind, time.perf_counter() - started)
