@@ -268,6 +268,7 @@ def build_runtime(settings: Settings, http_client: httpx2.AsyncClient | None = N
                 settings.llm_base_url or "default",
                 settings.llm_breaker_failures,
                 settings.llm_breaker_cooldown_s,
+                call_s=settings.llm_timeout_s,  # a trial holds the half-open circuit this long
             )
             if counters
             else None

@@ -5,7 +5,13 @@ import asyncio
 import pytest
 
 from service.domain.engines.schemas import Bounds
-from service.domain.errors import ModelBadOutput, ModelBusy, ModelTimeout, ModelUnavailable
+from service.domain.errors import (
+    BackendUnavailable,
+    ModelBadOutput,
+    ModelBusy,
+    ModelTimeout,
+    ModelUnavailable,
+)
 from service.model_client.breaker import CircuitBreaker
 from service.model_client.openai_client import OpenAIModelClient
 from service.model_client.scripted_server import FakeModelServer
@@ -36,19 +42,18 @@ class Clock:
 async def test_the_breaker_opens_fails_fast_and_recovers_after_a_trial():
     clock = Clock()
     breaker = CircuitBreaker(failures=2, cooldown_s=10, clock=clock)
-    await breaker.before_call()
-    await breaker.failed()
-    await breaker.before_call()
-    await breaker.failed()
+    for _ in range(2):
+        assert await breaker.before_call() is False
+        await breaker.failed(False)
     assert breaker.state == "open"
     with pytest.raises(ModelBusy) as refused:
         await breaker.before_call()
     assert refused.value.retry_after == 10
     clock.now = 10
-    await breaker.before_call()  # the one trial call
+    assert await breaker.before_call() is True  # the one trial call
     with pytest.raises(ModelBusy):
         await breaker.before_call()  # no second call while the trial runs
-    await breaker.succeeded()
+    await breaker.succeeded(True)
     assert breaker.state == "closed"
 
 
@@ -56,11 +61,26 @@ async def test_a_failed_trial_opens_it_again():
     clock = Clock()
     breaker = CircuitBreaker(failures=1, cooldown_s=5, clock=clock)
     await breaker.before_call()
-    await breaker.failed()
+    await breaker.failed(False)
     clock.now = 5
-    await breaker.before_call()
-    await breaker.failed()
+    trial = await breaker.before_call()
+    await breaker.failed(trial)
     assert breaker.state == "open" and breaker.opened_at == 5
+
+
+async def test_only_the_trial_ends_the_trial():
+    # A call that began before the circuit opened, and ends (a 429) while the trial runs, must
+    # not let a second trial start.
+    clock = Clock()
+    breaker = CircuitBreaker(failures=1, cooldown_s=5, clock=clock)
+    early = await breaker.before_call()
+    await breaker.before_call()
+    await breaker.failed(False)
+    clock.now = 5
+    assert await breaker.before_call() is True
+    await breaker.released(early)
+    with pytest.raises(ModelBusy):
+        await breaker.before_call()
 
 
 def test_a_full_queue_refuses_at_once():
@@ -195,3 +215,28 @@ def test_waiting_for_a_slot_counts_against_the_call_budget():
             return elapsed
 
     assert asyncio.run(scenario()) < 3.0  # 2 s, not 1.6 s + a fresh 2 s
+
+
+class SharedStateGone:
+    """A breaker whose shared state cannot be updated once the call has been made."""
+
+    async def before_call(self) -> bool:
+        return False
+
+    async def released(self, trial: bool) -> None:
+        raise BackendUnavailable("the shared counters (Redis) do not answer")
+
+    succeeded = failed = released
+
+
+def test_an_answer_stands_when_the_breaker_cannot_record_it(fake_model):
+    async def scenario():
+        settings = Settings(llm_base_url=fake_model.base_url, llm_max_retries=0)
+        client = OpenAIModelClient(settings, breaker=SharedStateGone())
+        try:
+            completion = await call(client, "good")
+            assert completion.text
+        finally:
+            await client.close()
+
+    asyncio.run(scenario())

@@ -59,3 +59,19 @@ def test_the_extractive_engine_has_no_other_models(client, ferry_text):
         "/v1/summaries", json={"article": {"text": ferry_text}, "model": "gpt-4o"}
     )
     assert response.status_code == 422
+
+
+def test_a_result_that_cannot_be_cached_is_still_the_answer(client, ferry_text, monkeypatch):
+    # The database went away after the article was read: the summary is made (and, on the llm
+    # engine, paid for); it is answered, not turned into a 503, and made again next time.
+    from service.domain.errors import BackendUnavailable
+    from service.store import SQLiteStore
+
+    async def gone(self, key, article_id, value):
+        raise BackendUnavailable("the database at here does not answer")
+
+    monkeypatch.setattr(SQLiteStore, "put_result", gone)
+    first = client.post("/v1/summaries", json={"article": {"text": ferry_text}})
+    again = client.post("/v1/summaries", json={"article": {"text": ferry_text}})
+    assert first.status_code == again.status_code == 200
+    assert again.json()["usage"]["cached"] is False

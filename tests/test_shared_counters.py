@@ -51,28 +51,56 @@ async def test_the_bucket_refills_at_its_rate(replicas):
 async def test_failures_on_one_replica_open_the_breaker_for_all(replicas):
     a, b = (c.breaker("http://model.example/v1", failures=2, cooldown_s=0.6) for c in replicas)
     for _ in range(2):
-        await a.before_call()
-        await a.failed()
+        assert await a.before_call() is False
+        await a.failed(False)
     with pytest.raises(ModelBusy) as refused:
         await b.before_call()
     assert refused.value.retry_after >= 1.0
     await asyncio.sleep(0.65)
-    await b.before_call()  # half-open: B holds the one trial
+    assert await b.before_call() is True  # half-open: B holds the one trial
     with pytest.raises(ModelBusy):
         await a.before_call()  # no second call anywhere while the trial runs
-    await b.succeeded()
-    await a.before_call()  # closed again, for every replica
+    await b.succeeded(True)
+    assert await a.before_call() is False  # closed again, for every replica
+
+
+async def test_a_trial_holds_the_circuit_for_as_long_as_a_model_call_may_take(replicas):
+    # The cooldown is shorter than a model call: a second trial must still not start while the
+    # first one runs.
+    a, b = (
+        c.breaker("http://model.example/v1", failures=1, cooldown_s=0.2, call_s=5) for c in replicas
+    )
+    await a.before_call()
+    await a.failed(False)
+    await asyncio.sleep(0.25)
+    assert await a.before_call() is True
+    await asyncio.sleep(0.3)  # past the cooldown, the trial still running
+    with pytest.raises(ModelBusy):
+        await b.before_call()
+
+
+async def test_only_the_trials_holder_ends_it(replicas):
+    a, b = (c.breaker("http://model.example/v1", failures=1, cooldown_s=0.2) for c in replicas)
+    early = await b.before_call()  # began before the circuit opened
+    await a.before_call()
+    await a.failed(False)
+    await asyncio.sleep(0.25)
+    assert await a.before_call() is True
+    await b.released(early)  # B's call ends (a 429) while A's trial runs
+    with pytest.raises(ModelBusy):
+        await b.before_call()
 
 
 async def test_a_failed_trial_opens_it_again_and_a_released_one_lets_another_try(replicas):
     a, b = (c.breaker("http://model.example/v1", failures=1, cooldown_s=0.3) for c in replicas)
     await a.before_call()
-    await a.failed()
+    await a.failed(False)
     await asyncio.sleep(0.35)
-    await a.before_call()  # the trial
-    await a.released()  # it proved nothing (a 429): the next caller may try
-    await b.before_call()
-    await b.failed()  # a failed trial: open again
+    trial = await a.before_call()
+    await a.released(trial)  # it proved nothing (a 429): the next caller may try
+    trial = await b.before_call()
+    assert trial is True
+    await b.failed(trial)  # a failed trial: open again
     with pytest.raises(ModelBusy):
         await a.before_call()
 
@@ -80,20 +108,20 @@ async def test_a_failed_trial_opens_it_again_and_a_released_one_lets_another_try
 async def test_successes_reset_the_failures_in_a_row(replicas):
     a, b = (c.breaker("http://model.example/v1", failures=2, cooldown_s=5) for c in replicas)
     await a.before_call()
-    await a.failed()
+    await a.failed(False)
     await b.before_call()
-    await b.succeeded()
+    await b.succeeded(False)
     await a.before_call()
-    await a.failed()
-    await b.before_call()  # one failure in a row: still closed
+    await a.failed(False)
+    assert await b.before_call() is False  # one failure in a row: still closed
 
 
 async def test_each_endpoint_has_its_own_breaker(replicas):
     one = replicas[0].breaker("http://one.example/v1", failures=1, cooldown_s=5)
     other = replicas[1].breaker("http://other.example/v1", failures=1, cooldown_s=5)
     await one.before_call()
-    await one.failed()
-    await other.before_call()
+    await one.failed(False)
+    assert await other.before_call() is False
 
 
 async def test_redis_gone_is_backend_unavailable():

@@ -16,12 +16,17 @@ from ..domain.errors import ModelBusy
 
 
 class Breaker(Protocol):
-    async def before_call(self) -> None:
-        """Raises ModelBusy (with Retry-After) when the call must not be made now."""
+    """Each call asks `before_call` and then reports how it went, saying whether it was the
+    half-open trial: only the trial's own outcome ends the trial (another call that began
+    before the circuit opened must not)."""
 
-    async def released(self) -> None: ...
-    async def succeeded(self) -> None: ...
-    async def failed(self) -> None: ...
+    async def before_call(self) -> bool:
+        """True when this call is the half-open trial; raises ModelBusy (with Retry-After) when
+        no call may be made now."""
+
+    async def released(self, trial: bool) -> None: ...
+    async def succeeded(self, trial: bool) -> None: ...
+    async def failed(self, trial: bool) -> None: ...
 
 
 class CircuitBreaker:
@@ -42,7 +47,7 @@ class CircuitBreaker:
             return "closed"
         return "half-open" if self.clock() - self.opened_at >= self.cooldown_s else "open"
 
-    async def before_call(self) -> None:
+    async def before_call(self) -> bool:
         state = self.state
         if state == "open" or (state == "half-open" and self.trial):
             left = (
@@ -54,16 +59,22 @@ class CircuitBreaker:
                 "the model endpoint is failing; not calling it for now", retry_after=max(left, 1.0)
             )
         self.trial = state == "half-open"
+        return self.trial
 
-    async def released(self) -> None:
+    async def released(self, trial: bool) -> None:
         """The call ended without telling whether the endpoint works (a 429, a cancelled call):
         a half-open circuit lets the next call try instead."""
-        self.trial = False
+        if trial:
+            self.trial = False
 
-    async def succeeded(self) -> None:
-        self.failures, self.opened_at, self.trial = 0, None, False
+    async def succeeded(self, trial: bool) -> None:
+        self.failures, self.opened_at = 0, None
+        if trial:
+            self.trial = False
 
-    async def failed(self) -> None:
+    async def failed(self, trial: bool) -> None:
         self.failures += 1
-        if self.trial or self.failures >= self.threshold:
-            self.opened_at, self.trial = self.clock(), False
+        if trial or self.failures >= self.threshold:
+            self.opened_at = self.clock()
+        if trial:
+            self.trial = False

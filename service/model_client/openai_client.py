@@ -19,6 +19,7 @@ from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 
 from ..domain.errors import (
+    BackendUnavailable,
     ModelBadOutput,
     ModelBusy,
     ModelError,
@@ -97,27 +98,36 @@ class OpenAIModelClient:
     async def _call(self, deadline: float) -> AsyncIterator[None]:
         """A slot for one model call, by `deadline`: refused at once when the queue is full or
         the breaker is open; the breaker learns how the call went."""
-        await self.breaker.before_call()
+        trial = await self.breaker.before_call()
         try:
             await self._acquire(deadline)
         except BaseException:
-            await self.breaker.released()  # not tried: a half-open trial may go again
+            await self._tell(self.breaker.released, trial)  # not tried: a trial may go again
             raise
         try:
             yield
         except ModelRejected:  # the endpoint works: it refused this request
-            await self.breaker.released()
+            await self._tell(self.breaker.released, trial)
             raise
         except (ModelTimeout, ModelUnavailable):
-            await self.breaker.failed()
+            await self._tell(self.breaker.failed, trial)
             raise
         except BaseException:  # a 429, an unusable answer, a reader who left: says nothing
-            await self.breaker.released()
+            await self._tell(self.breaker.released, trial)
             raise
         else:
-            await self.breaker.succeeded()
+            await self._tell(self.breaker.succeeded, trial)
         finally:
             self._slots.release()
+
+    @staticmethod
+    async def _tell(outcome: Callable[[bool], Awaitable[None]], trial: bool) -> None:
+        """The breaker's bookkeeping never costs the caller its answer: shared state that
+        cannot be updated (Redis gone) is logged, and the call's own result stands."""
+        try:
+            await outcome(trial)
+        except BackendUnavailable as exc:
+            log.warning("circuit breaker not updated: %s", exc)
 
     async def _acquire(self, deadline: float) -> None:
         if self._slots.locked() and self._waiting >= self._queue_limit:

@@ -8,6 +8,7 @@ While Redis does not answer, every call raises BackendUnavailable (a 503, never 
 from collections.abc import Iterator
 from contextlib import contextmanager
 import hashlib
+import secrets
 import time
 from typing import Any
 
@@ -37,8 +38,9 @@ redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 60)
 return tostring(wait)
 """
 
-# Before a model call: '0' go, '-1' go as the half-open trial (one across all replicas), else the
-# seconds to wait.
+# Before a model call: '0' go, '-1' go as the half-open trial (one across all replicas: the
+# trial key holds its caller's token for as long as a model call may last), else the seconds to
+# wait.
 BEFORE_CALL = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
@@ -46,9 +48,7 @@ local opened = tonumber(redis.call('HGET', KEYS[1], 'opened_at'))
 if not opened then return '0' end
 local left = tonumber(ARGV[1]) - (now - opened)
 if left > 0 then return tostring(left) end
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', math.ceil(tonumber(ARGV[1]) * 1000)) then
-  return '-1'
-end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return '-1' end
 return '1'
 """
 
@@ -57,16 +57,22 @@ FAILED = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-if ARGV[2] == '1' or failures >= tonumber(ARGV[1]) then
+if ARGV[2] ~= '' or failures >= tonumber(ARGV[1]) then
   redis.call('HSET', KEYS[1], 'opened_at', tostring(now))
-  redis.call('DEL', KEYS[2])
 end
+if ARGV[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return failures
 """
 
+# The end of a trial that proved nothing: its key goes, if it is still this caller's.
+END_TRIAL = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
-SCRIPTS = {"take": TAKE, "before_call": BEFORE_CALL, "failed": FAILED}
+
+SCRIPTS = {"take": TAKE, "before_call": BEFORE_CALL, "failed": FAILED, "end_trial": END_TRIAL}
 
 
 class SharedCounters:
@@ -103,8 +109,10 @@ class SharedCounters:
     def rate_limiter(self, per_minute: int, burst: int) -> "SharedRateLimiter":
         return SharedRateLimiter(self, per_minute / 60.0, float(burst))
 
-    def breaker(self, endpoint: str, failures: int, cooldown_s: float) -> "SharedCircuitBreaker":
-        return SharedCircuitBreaker(self, endpoint, failures, cooldown_s)
+    def breaker(
+        self, endpoint: str, failures: int, cooldown_s: float, call_s: float = 60.0
+    ) -> "SharedCircuitBreaker":
+        return SharedCircuitBreaker(self, endpoint, failures, cooldown_s, call_s)
 
     async def close(self) -> None:
         await self.redis.aclose()
@@ -120,39 +128,50 @@ class SharedRateLimiter:
 
 
 class SharedCircuitBreaker:
-    """The breaker of `service/model_client/breaker.py`, its state in Redis."""
+    """The breaker of `service/model_client/breaker.py`, its state in Redis. The half-open
+    trial is held under a token of this process for `call_s` (as long as a model call may
+    take), so no second trial starts while the first runs, and only its holder ends it."""
 
     def __init__(
-        self, counters: SharedCounters, endpoint: str, failures: int, cooldown_s: float
+        self,
+        counters: SharedCounters,
+        endpoint: str,
+        failures: int,
+        cooldown_s: float,
+        call_s: float = 60.0,
     ) -> None:
         name = hashlib.sha256(endpoint.encode()).hexdigest()[:16]
         self.state_key = f"{PREFIX}:breaker:{name}"
         self.trial_key = f"{self.state_key}:trial"
         self.counters, self.threshold, self.cooldown_s = counters, failures, cooldown_s
-        self.trial = False  # this process holds the half-open trial
+        self.trial_ms = round(max(call_s, cooldown_s) * 1000) + 5000
+        self.token = secrets.token_hex(8)  # this process's, in the trial key while it holds it
 
-    async def before_call(self) -> None:
+    async def before_call(self) -> bool:
         keys = [self.state_key, self.trial_key]
-        wait = float(await self.counters.run("before_call", keys, [self.cooldown_s]))
+        wait = float(
+            await self.counters.run(
+                "before_call", keys, [self.cooldown_s, self.token, self.trial_ms]
+            )
+        )
         if wait > 0:
             raise ModelBusy(
                 "the model endpoint is failing; not calling it for now", retry_after=max(wait, 1.0)
             )
-        self.trial = wait < 0
+        return wait < 0
 
-    async def released(self) -> None:
-        if self.trial:
-            self.trial = False
-            await self.counters.delete(self.trial_key)
+    async def released(self, trial: bool) -> None:
+        if trial:
+            await self.counters.run("end_trial", [self.trial_key], [self.token])
 
-    async def succeeded(self) -> None:
-        self.trial = False
-        await self.counters.delete(self.state_key, self.trial_key)
+    async def succeeded(self, trial: bool) -> None:
+        await self.counters.delete(self.state_key)
+        if trial:
+            await self.counters.run("end_trial", [self.trial_key], [self.token])
 
-    async def failed(self) -> None:
+    async def failed(self, trial: bool) -> None:
         keys = [self.state_key, self.trial_key]
-        args: list[str | float] = [self.threshold, "1" if self.trial else "0", IDLE_EXPIRY_S]
-        self.trial = False
+        args: list[str | float] = [self.threshold, self.token if trial else "", IDLE_EXPIRY_S]
         await self.counters.run("failed", keys, args)
 
 

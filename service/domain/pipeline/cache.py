@@ -3,13 +3,16 @@
 from collections.abc import Awaitable, Callable
 import hashlib
 import json
+import logging
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from ..engines.base import Engine
+from ..errors import BackendUnavailable
 from ..results import Grounded
 
 G = TypeVar("G", bound=Grounded)
+log = logging.getLogger(__name__)
 
 
 class ResultCache(Protocol):
@@ -61,5 +64,14 @@ async def through_cache(
         return result
     result = await compute()
     if cache is not None:
-        await cache.put_result(key, article_id, result.model_dump())
+        await keep(cache, key, article_id, result.model_dump())
     return result
+
+
+async def keep(cache: ResultCache, key: str, article_id: str, value: dict[str, Any]) -> None:
+    """A result that cannot be cached (the database went away meanwhile) is still the answer:
+    the model call is paid for. It is logged, and made again next time."""
+    try:
+        await cache.put_result(key, article_id, value)
+    except BackendUnavailable as exc:
+        log.warning("result not cached: %s", exc)

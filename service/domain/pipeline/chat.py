@@ -16,7 +16,7 @@ from ..errors import ModelBadOutput
 from ..reading.article import Article
 from ..results import Claim, Grounded, Validation, validation_for
 from ..verification.answering import answers_question
-from .cache import ResultCache, cache_key
+from .cache import ResultCache, cache_key, keep
 from .repair import ground_with_repair
 
 # The one "cannot answer" sentence, shared by the prompts and the response.
@@ -67,7 +67,7 @@ async def answer_events(
             raise ModelBadOutput("the answer ended before it was complete")
         result = await _grounded(article, messages, draft, engine)
         if cache is not None:
-            await cache.put_result(key, article.id, result.model_dump())
+            await keep(cache, key, article.id, result.model_dump())
     for claim in result.claims:
         yield "claim", claim
     yield "done", result
