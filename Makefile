@@ -8,6 +8,8 @@ HOST   ?= 127.0.0.1
 # PORT, when given, is the port of the target run; else serve is on 8000, local-model on 8080.
 
 .PHONY: serve test lint lock bench clean local-model browser services services-stop
+# One recipe at a time: `browser` and `services` may both run apt-get, which allows one at once.
+.NOTPARALLEL:
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -293,7 +293,9 @@ async def _with_article(
     """Read the file, open a throwaway runtime (in-memory store), run `work`, close."""
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     fmt = args.format or _EXTENSIONS.get(Path(args.file).suffix.lower(), "text")
-    async with local_llm(load_settings().model_copy(update={"db": ":memory:"})) as settings:
+    # A throwaway store, and no shared counters: a command's failures are not the servers'.
+    local = {"db": ":memory:", "redis_url": None}
+    async with local_llm(load_settings().model_copy(update=local)) as settings:
         runtime = build_runtime(settings)
         try:
             await runtime.open()

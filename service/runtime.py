@@ -32,7 +32,7 @@ from .model_client.local_model import DEFAULT_CTX as LOCAL_CTX
 from .model_client.openai_client import OpenAIModelClient, context_tokens_for
 from .settings import Settings
 from .store import Store, open_store
-from .store.counters import SharedCounters
+from .store.counters import SharedCounters, without_password
 
 MAX_MODELS = 32  # engines kept for distinct model names
 
@@ -249,7 +249,9 @@ async def check_backends(settings: Settings) -> None:
         counters = SharedCounters(settings.redis_url)
         try:
             if not await counters.ping():
-                raise BackendUnavailable(f"Redis at {settings.redis_url} does not answer")
+                raise BackendUnavailable(
+                    f"Redis at {without_password(settings.redis_url)} does not answer"
+                )
         finally:
             await counters.close()
 

@@ -1,5 +1,6 @@
 """Settings: one class, every field described, read from FOOTNOTED_* once at start."""
 
+import re
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -137,6 +138,30 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(
         30.0, gt=0, description="On SIGTERM, how long requests in flight may take to finish."
     )
+
+    @field_validator("db")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        """A SQLite path, or a postgresql:// URL: anything else that names a server would
+        otherwise open a SQLite file of that name, and replicas would quietly stop sharing."""
+        scheme, sep, rest = value.partition("://")
+        if sep:
+            if scheme.lower() not in ("postgresql", "postgres", "sqlite"):
+                raise ValueError(
+                    f"{scheme}:// is not a database footnoted can use: give a SQLite file path "
+                    "or a postgresql://user:password@host:port/database URL"
+                )
+            return f"{scheme.lower()}://{rest}"
+        if re.match(r"\s*(host|hostaddr|dbname|user|port|service)\s*=", value):
+            raise ValueError("give PostgreSQL as a postgresql:// URL, not key=value settings")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("give Redis as a redis://host:port/db URL")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -65,12 +65,12 @@ def server(tmp_path_factory) -> Iterator[str]:
 class Page:
     """A browser tab on the server, recording each request; any other host is refused."""
 
-    def __init__(self, browser, origin: str, **context_options) -> None:
+    def __init__(self, browser, origin: str, bypass_csp: bool = True, **context_options) -> None:
         self.origin = origin
         # The page's Content-Security-Policy would stop a request to another host before the
-        # route below saw it; bypassed here so the test sees what the page's own code asks for
-        # (the policy itself is checked apart).
-        self.context = browser.new_context(bypass_csp=True, **context_options)
+        # route below saw it; bypassed by default so the test sees what the page's own code asks
+        # for (one test runs the page under its policy).
+        self.context = browser.new_context(bypass_csp=bypass_csp, **context_options)
         self.requests: list[str] = []
         self.refused: list[str] = []
         self.context.route("**/*", self._route)
@@ -291,6 +291,68 @@ def test_the_page_may_reach_its_own_origin_only(server):
     assert policy["default-src"] == "'none'"
     for directive in ("script-src", "style-src", "connect-src"):
         assert policy[directive] == "'self'", directive
+
+
+def test_the_page_works_under_its_own_policy(browser, server):
+    # With the Content-Security-Policy enforced, anything it blocks is a console error.
+    enforced = Page(browser, server, bypass_csp=False)
+    try:
+        enforced.tab.goto(server)
+        enforced.by("article-input").fill(ARTICLE)
+        enforced.by("summarize").click()
+        enforced.by("footnote").first.click()
+        expect(enforced.by("highlight")).to_be_visible()
+        enforced.by("chat-input").fill("How much will the ferries cost?")
+        enforced.by("chat-send").click()
+        expect(enforced.by("chat-answer").last).to_have_attribute("data-state", "done")
+    finally:
+        enforced.close()
+
+
+def test_highlights_count_characters_as_the_server_does(page):
+    # The server's offsets count code points; an emoji is two UTF-16 units in JavaScript.
+    article = (
+        "Harbor news 🚢🌊 from the island desk. The ferry board met on Monday to plan "
+        "the winter timetable. The new ferry 🚢 will carry 300 passengers on each crossing. "
+        "Tickets will cost $4 for islanders and $9 for visitors from the spring."
+    )
+    result = paste_and_summarize(page, article=article)
+    footnotes = page.by("footnote")
+    quotes = [c["quote"] for claim in result["claims"] for c in claim["citations"]]
+    assert len(quotes) >= 2
+    for number, quote in enumerate(quotes):
+        footnotes.nth(number).click()
+        assert page.by("highlight").text_content() == quote
+
+
+def test_a_stream_split_anywhere_gives_the_same_events(page):
+    # Read by the page's own parser: the chunks of a CRLF event stream, cut at every position.
+    cuts = page.tab.evaluate(
+        """async () => {
+        const stream = 'event: delta\\r\\ndata: {"text": "The ferries"}\\r\\n\\r\\n'
+          + 'event: done\\r\\ndata: {"answer": "The ferries will cost $18.4 million."}\\r\\n\\r\\n';
+        const failures = [];
+        for (let cut = 1; cut < stream.length; cut += 1) {
+          const body = new ReadableStream({
+            start(controller) {
+              const bytes = new TextEncoder();
+              controller.enqueue(bytes.encode(stream.slice(0, cut)));
+              controller.enqueue(bytes.encode(stream.slice(cut)));
+              controller.close();
+            },
+          });
+          const seen = [];
+          try {
+            for await (const [kind] of events({ body })) seen.push(kind);
+          } catch (error) {
+            seen.push(String(error));
+          }
+          if (seen.join() !== "delta,done") failures.push([cut, seen.join()]);
+        }
+        return failures;
+    }"""
+    )
+    assert cuts == []
 
 
 def test_without_keys_the_page_does_not_ask_for_one(page):

@@ -1,4 +1,7 @@
-from service.settings import load_settings
+from pydantic import ValidationError
+import pytest
+
+from service.settings import Settings, load_settings
 
 
 def test_defaults_mean_the_extractive_engine():
@@ -32,3 +35,24 @@ def test_keys_never_print(monkeypatch):
     settings = load_settings()
     assert "sk-secret" not in repr(settings) and "client-secret" not in repr(settings)
     assert settings.api_key_list == ["client-secret-1", "client-secret-2"]
+
+
+@pytest.mark.parametrize(
+    "db",
+    ["postgresql+psycopg://u@h/d", "mysql://u@h/d", "host=db dbname=footnoted", "redis://h/0"],
+)
+def test_a_database_footnoted_cannot_use_is_refused_not_opened_as_a_file(db):
+    with pytest.raises(ValidationError, match="FOOTNOTED_DB|db"):
+        Settings(db=db)
+
+
+def test_database_urls_are_read_whatever_the_case_of_their_scheme():
+    assert Settings(db="POSTGRESQL://u@h:5432/d").db == "postgresql://u@h:5432/d"
+    assert Settings(db="data/footnoted.db").db == "data/footnoted.db"
+    assert Settings(db="sqlite:///data/f.db").db == "sqlite:///data/f.db"
+
+
+def test_redis_is_a_redis_url():
+    with pytest.raises(ValidationError):
+        Settings(redis_url="localhost:6379")
+    assert Settings(redis_url="redis://127.0.0.1:6379/0").redis_url == "redis://127.0.0.1:6379/0"

@@ -13,7 +13,7 @@ import pytest
 from service.domain.errors import BackendUnavailable, ModelBusy
 from service.http.app import create_app
 from service.settings import Settings
-from service.store.counters import SharedCounters
+from service.store.counters import SharedCounters, without_password
 from tests.helpers import assert_problem, free_port, services
 
 
@@ -188,3 +188,11 @@ async def _across_a_restart(url: str, env: dict[str, str]) -> None:
         assert await counters.ping()
     finally:
         await counters.close()
+
+
+def test_messages_never_show_the_redis_password():
+    assert (
+        without_password("redis://:s3cret@cache.example:6380/0") == "redis://cache.example:6380/0"
+    )
+    assert without_password("redis://user:s3cret@cache.example/1") == "redis://cache.example/1"
+    assert without_password("redis://cache.example:6379/0") == "redis://cache.example:6379/0"

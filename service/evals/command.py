@@ -94,7 +94,8 @@ async def _target(options: EvalOptions, stack: AsyncExitStack) -> tuple[Target, 
         return target, about | {"target": options.base_url}
     if options.engine == "extractive":
         return EngineTarget(ExtractiveEngine()), about | {"target": "in process"}
-    settings = load_settings().model_copy(update={"db": ":memory:"})
+    # A throwaway store, and no shared counters: the eval's failures are not the servers'.
+    settings = load_settings().model_copy(update={"db": ":memory:", "redis_url": None})
     if options.scripted or options.replay:  # these answer in place of any local GGUF
         settings = settings.model_copy(update={"llm_gguf": None})
     else:  # FOOTNOTED_LLM_GGUF: its local server runs for the eval

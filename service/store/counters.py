@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -70,6 +71,15 @@ END_TRIAL = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+
+
+def without_password(url: str) -> str:
+    """A Redis URL fit for a message or a log: its password left out."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    return parts._replace(netloc=host + (f":{parts.port}" if parts.port else "")).geturl()
 
 
 SCRIPTS = {"take": TAKE, "before_call": BEFORE_CALL, "failed": FAILED, "end_trial": END_TRIAL}

@@ -1,10 +1,11 @@
 """SQLite storage, the default: one file, one process.
 
-One connection, serialised by a lock. The statements are short and local, so they run on the
-event loop's thread; WAL with synchronous=NORMAL keeps every committed write across a crash of
-the process.
+One connection, serialised by a lock, used from worker threads: a statement is short, but one
+that waits for another process's lock on the file (up to 5 s) must not stall the event loop.
+WAL with synchronous=NORMAL keeps every committed write across a crash of the process.
 """
 
+import asyncio
 import json
 from pathlib import Path
 import sqlite3
@@ -44,35 +45,42 @@ class SQLiteStore:
                 self._db = None
 
     async def ping(self) -> bool:
-        return self._read("SELECT 1", ()) == (1,)
+        return await asyncio.to_thread(self._read, "SELECT 1", ()) == (1,)
 
     async def put_article(self, article: Article) -> None:
         """Stored under its content id; posted again, its body is replaced: the id does not
         cover the url, and what the response says must be what a later GET returns."""
-        self._write(
+        await asyncio.to_thread(
+            self._write,
             "INSERT INTO articles VALUES (?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
             (article.id, article.model_dump_json(), time.time()),
         )
 
     async def get_article(self, article_id: str) -> Article | None:
-        row = self._read("SELECT body FROM articles WHERE id = ?", (article_id,))
+        row = await asyncio.to_thread(
+            self._read, "SELECT body FROM articles WHERE id = ?", (article_id,)
+        )
         return Article.model_validate_json(row[0]) if row else None
 
     async def delete_article(self, article_id: str) -> bool:
+        return await asyncio.to_thread(self._delete, article_id)
+
+    def _delete(self, article_id: str) -> bool:
         with self._lock, self._connection() as db:  # one transaction: article and results
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM results WHERE article_id = ?", (article_id,))
             return db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
 
     async def get_result(self, key: str) -> dict[str, Any] | None:
-        row = self._read("SELECT body FROM results WHERE key = ?", (key,))
+        row = await asyncio.to_thread(self._read, "SELECT body FROM results WHERE key = ?", (key,))
         return json.loads(row[0]) if row else None
 
     async def put_result(self, key: str, article_id: str, value: dict[str, Any]) -> None:
         """Kept only while its article is: a result finished after the article was deleted
         (a request in flight during the DELETE) would keep the article's text in its quotes."""
-        self._write(
+        await asyncio.to_thread(
+            self._write,
             "INSERT OR REPLACE INTO results SELECT ?, ?, ?, ? "
             "WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
             (key, article_id, json.dumps(value), time.time(), article_id),

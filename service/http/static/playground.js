@@ -62,19 +62,25 @@ function clearError() {
   $("error").textContent = "";
 }
 
-// Runs an action from a form: one at a time per button, errors shown, never thrown away.
+// Runs an action from a form, one at a time in the whole page (an answer about one article
+// must not land beside another); errors shown, never thrown away.
+let busy = false;
+
 function action(form, run) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
+    if (busy) return;
+    busy = true;
+    const buttons = document.querySelectorAll("button[type=submit], #stored");
+    buttons.forEach((button) => (button.disabled = true));
     clearError();
     try {
       await run();
     } catch (error) {
       showError(error);
     } finally {
-      button.disabled = false;
+      busy = false;
+      buttons.forEach((button) => (button.disabled = false));
     }
   });
 }
@@ -162,14 +168,26 @@ function forget(id) {
   listStored();
 }
 
-// The cited span, marked in the article pane and scrolled into view.
+// The cited span, marked in the article pane and scrolled into view. The server's offsets
+// count characters (code points); JavaScript strings count UTF-16 units, two for an emoji.
 function highlight(start, end) {
   const text = state.article.text;
+  const from = unitOffset(text, start);
+  const to = unitOffset(text, end);
   const mark = document.createElement("mark");
   mark.setAttribute("data-testid", "highlight");
-  mark.textContent = text.slice(start, end);
-  $("article-view").replaceChildren(text.slice(0, start), mark, text.slice(end));
+  mark.textContent = text.slice(from, to);
+  $("article-view").replaceChildren(text.slice(0, from), mark, text.slice(to));
   mark.scrollIntoView({ block: "center" });
+}
+
+function unitOffset(text, codePoints) {
+  if (!/[\uD800-\uDFFF]/.test(text)) return codePoints;
+  let units = 0;
+  for (let seen = 0; seen < codePoints && units < text.length; seen += 1) {
+    units += text.codePointAt(units) > 0xffff ? 2 : 1;
+  }
+  return units;
 }
 
 // ---- claims and footnotes ----------------------------------------------------------------
@@ -219,6 +237,13 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// False (and says so) when another article was loaded while an answer was on its way.
+function stillShowing(article) {
+  if (state.article && state.article.id === article.id) return true;
+  say("That answer was about another article; it was left out.");
+  return false;
+}
+
 function statusLine(result) {
   const v = result.validation;
   const parts = [`${v.status}: ${v.supported} of ${v.claims} claims supported`];
@@ -236,6 +261,7 @@ async function summarize() {
   if ($("engine").value) body.engine = $("engine").value;
   say("Summarizing…");
   const result = await (await api("POST", "/v1/summaries", body)).json();
+  if (!stillShowing(article)) return;
   renderClaims($("summary"), result.claims, body.style === "bullets");
   say(statusLine(result));
 }
@@ -289,6 +315,7 @@ async function ask() {
     }
   }
   if (!result) throw new Error("The answer stopped before it was complete.");
+  if (!stillShowing(article)) return;
   showAnswer(answer, result);
   state.messages = [...messages, { role: "assistant", content: result.answer }];
   say(result.answerable ? statusLine(result) : "The article does not say.");
@@ -311,21 +338,28 @@ async function* events(response) {
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value.replace(/\r\n/g, "\n");
+    // Line ends are CRLF, and a read may end between the CR and the LF: the whole buffer is
+    // normalised each time, so the pair is joined once its LF arrives.
+    buffer = (buffer + (value || "")).replace(/\r\n/g, "\n");
+    if (done) buffer = buffer.replace(/\r/g, "\n") + "\n\n"; // the last event, however it ends
     let end;
     while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
+      const event = parseEvent(buffer.slice(0, end));
       buffer = buffer.slice(end + 2);
-      let kind = "message";
-      const data = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith("event:")) kind = line.slice(6).trim();
-        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-      }
-      if (data.length) yield [kind, JSON.parse(data.join("\n"))];
+      if (event) yield event;
     }
+    if (done) return;
   }
+}
+
+function parseEvent(block) {
+  let kind = "message";
+  const data = [];
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event:")) kind = line.slice(6).trim();
+    else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+  }
+  return data.length ? [kind, JSON.parse(data.join("\n"))] : null;
 }
 
 // ---- verify ------------------------------------------------------------------------------
@@ -336,6 +370,7 @@ async function verify() {
   const article = await currentArticle();
   say("Checking…");
   const result = await (await api("POST", "/v1/verify", { source_id: article.id, text })).json();
+  if (!stillShowing(article)) return;
   renderClaims($("verify-result"), result.claims, true);
   say(statusLine(result));
 }
