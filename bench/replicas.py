@@ -123,7 +123,7 @@ async def load(urls: list[str], seconds: float, concurrency: int, offset: int) -
 async def run(replicas: int, env: dict[str, str], args: argparse.Namespace) -> dict[str, float]:
     logs = Path(tempfile.mkdtemp(prefix="footnoted-bench-"))
     database = Database(env["FOOTNOTED_DB"])
-    with ExitStack() as stack, database as db:
+    with database as db, ExitStack() as stack:  # the replicas stop before the database goes
         urls = []
         for r in range(replicas):
             port = free_port()

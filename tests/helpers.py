@@ -101,7 +101,8 @@ def running_server(
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         yield url, process
     finally:
         if process.poll() is None:

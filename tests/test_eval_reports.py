@@ -98,6 +98,9 @@ def test_compare_reads_the_old_report_before_the_run_overwrites_it(tmp_path, cap
 def test_compare_with_a_missing_report_stops_before_running(tmp_path, capsys):
     assert main(["eval", "--compare", str(tmp_path / "nope.json")]) == 2
     assert "cannot read the report to compare with" in capsys.readouterr().err
+    (tmp_path / "other.json").write_text('{"summary": "not a report"}')
+    assert main(["eval", "--compare", str(tmp_path / "other.json")]) == 2
+    assert "not a report.json" in capsys.readouterr().err
 
 
 def test_recorded_responses_replay_offline_without_the_key(tmp_path, monkeypatch):

@@ -63,7 +63,9 @@ async def _run(
     # Read before this run writes its own report, which may be the very file compared with.
     try:
         baseline = json.loads(options.compare.read_text()) if options.compare else None
-    except (OSError, ValueError) as exc:
+        if baseline is not None and not {"cases", "metrics"} <= set(baseline):
+            raise ValueError("it has no `cases` and `metrics`: not a report.json of footnoted eval")
+    except (OSError, ValueError, TypeError) as exc:
         print(f"cannot read the report to compare with: {exc}", file=sys.stderr)
         return 2
     async with AsyncExitStack() as stack:
