@@ -31,7 +31,7 @@ from .model_client.endpoint_tokens import EndpointTokens, probe
 from .model_client.local_model import DEFAULT_CTX as LOCAL_CTX
 from .model_client.openai_client import OpenAIModelClient, context_tokens_for
 from .settings import Settings
-from .store import Store, open_store
+from .store import ArticleList, Store, open_store
 from .store.counters import SharedCounters, without_password
 
 MAX_MODELS = 32  # engines kept for distinct model names
@@ -137,6 +137,11 @@ class Runtime:
         if article is None:
             raise NotFound(f"no article with id {article_id!r}")
         return article
+
+    async def list_articles(self, limit: int, offset: int) -> ArticleList:
+        rows = await self.store.list_articles(limit + 1, offset)  # one more: is there a next page
+        more = len(rows) > limit
+        return ArticleList(articles=rows[:limit], next_offset=offset + limit if more else None)
 
     async def delete_article(self, article_id: str) -> None:
         if not await self.store.delete_article(article_id):

@@ -1,6 +1,8 @@
 from litestar.testing import TestClient
+import pytest
 
 from service.http.app import create_app
+from tests.helpers import assert_problem
 
 
 def test_store_read_and_delete_an_article(client, ferry_text):
@@ -65,3 +67,30 @@ def test_posting_an_article_again_with_another_url_keeps_the_new_url(client, fer
     assert first.json()["id"] == again.json()["id"]
     stored = client.get(f"/v1/articles/{again.json()['id']}").json()
     assert stored["url"] == again.json()["url"] == "https://b.example/2"
+
+
+def test_stored_articles_are_listed_newest_first_with_pages(client):
+    ids = []
+    for n in range(3):
+        text = f"Story {n}: the harbor board met on Monday about the ferry timetable. It ends."
+        ids.append(client.post("/v1/articles", json={"text": text, "title": f"T{n}"}).json()["id"])
+    first = client.get("/v1/articles", params={"limit": 2}).json()
+    assert [a["id"] for a in first["articles"]] == ids[::-1][:2]
+    assert first["next_offset"] == 2
+    assert [a["title"] for a in first["articles"]] == ["T2", "T1"]
+    assert first["articles"][0]["preview"].startswith("Story 2: the harbor board met")
+    last = client.get("/v1/articles", params={"limit": 2, "offset": 2}).json()
+    assert [a["id"] for a in last["articles"]] == [ids[0]] and last["next_offset"] is None
+    client.delete(f"/v1/articles/{ids[1]}")
+    assert ids[1] not in [a["id"] for a in client.get("/v1/articles").json()["articles"]]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "offset=-1", "limit=many"])
+def test_a_bad_page_is_a_problem(client, query):
+    assert_problem(client.get(f"/v1/articles?{query}"), 400)
+
+
+def test_an_unknown_query_parameter_is_refused(client):
+    response = client.get("/v1/articles?limt=5")
+    assert_problem(response, 400)
+    assert "limt" in response.json()["detail"]

@@ -224,6 +224,28 @@ def test_no_request_leaves_the_origin_and_the_docs_render_offline(page):
     assert all(url.startswith(page.origin + "/") for url in page.requests), page.requests
 
 
+def test_an_article_stored_by_another_client_can_be_picked(browser, server):
+    stored = httpx.post(
+        f"{server}/v1/articles",
+        json={
+            "text": fixture_text("harbor-ferry.md"),
+            "format": "markdown",
+            "title": "From the API",
+        },
+    ).json()
+    other = Page(browser, server)
+    try:
+        other.tab.goto(server)
+        picker = other.by("stored-articles")
+        expect(picker.locator(f"option[value='{stored['id']}']")).to_have_text("From the API")
+        picker.select_option(stored["id"])
+        expect(other.by("article-view")).to_have_text(stored["text"])
+        other.by("summarize").click()
+        expect(other.by("claim").first).to_be_visible()
+    finally:
+        other.close()
+
+
 def test_a_stored_article_can_be_picked_after_a_reload(page):
     result = paste_and_summarize(page)
     page.tab.reload()

@@ -128,3 +128,77 @@ async def test_postgresql_migrates_once_even_when_replicas_start_together(postgr
     with psycopg.connect(postgres_url) as db:
         rows = db.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
     assert rows == [(v,) for v in range(1, LATEST + 1)]
+
+
+async def test_articles_are_listed_newest_first_a_page_at_a_time(store):
+    texts = [
+        f"Report {n} on the harbor ferry vote in the town of Alder. It ends." for n in range(5)
+    ]
+    for text in texts:
+        await store.put_article(build_article(text))
+        await asyncio.sleep(0.01)  # distinct times
+    first = await store.list_articles(limit=2, offset=0)
+    rest = await store.list_articles(limit=10, offset=2)
+    previews = [a.preview for a in first + rest]
+    assert [p.split()[1] for p in previews] == ["4", "3", "2", "1", "0"]
+    assert all(a.created_at.tzinfo is not None for a in first)
+
+
+async def test_a_listing_shows_the_title_and_skips_page_furniture(store):
+    article = build_article(
+        "Accessibility links\n\nSkip to main content\n\n"
+        "The council voted on Tuesday to buy two electric ferries for the harbor. More later.",
+        title="Ferries approved",
+    )
+    await store.put_article(article)
+    [listed] = await store.list_articles(limit=5, offset=0)
+    assert listed.id == article.id and listed.title == "Ferries approved"
+    assert listed.preview.startswith("The council voted on Tuesday")
+
+
+V1_ARTICLE = build_article("A story stored before the list existed, about the old ferry pier.")
+
+
+def _at_version_1(db: str) -> None:
+    """The store as the first release left it: migration 1 only, one article in it."""
+    from service.store.migrations import MIGRATIONS
+
+    first = MIGRATIONS[0]
+    if db.startswith("postgresql://"):
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(first.postgresql.encode())
+            conn.execute(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            )
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (1, 'first')")
+            conn.execute(
+                "INSERT INTO articles (id, body) VALUES (%s, %s)",
+                (V1_ARTICLE.id, V1_ARTICLE.model_dump_json()),
+            )
+        return
+    import os
+    import sqlite3
+
+    os.makedirs(os.path.dirname(db), exist_ok=True)
+    with sqlite3.connect(db) as conn:
+        conn.executescript(first.sqlite)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO articles VALUES (?, ?, ?)",
+            (V1_ARTICLE.id, V1_ARTICLE.model_dump_json(), 1.0),
+        )
+    conn.close()
+
+
+async def test_a_store_of_the_first_release_is_migrated_and_its_articles_listed(db):
+    _at_version_1(db)
+    store = open_store(db)
+    await store.open()
+    try:
+        [listed] = await store.list_articles(limit=5, offset=0)
+        assert listed.id == V1_ARTICLE.id
+        assert listed.preview == V1_ARTICLE.preview()  # read from the body: no column then
+        assert await store.get_article(V1_ARTICLE.id) == V1_ARTICLE
+    finally:
+        await store.close()

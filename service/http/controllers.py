@@ -1,16 +1,18 @@
 """Controllers: one domain call each."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, HttpMethod, Request, Response, delete, get, post, route
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, JSONBody, Parameter
 
 from ..domain.pipeline.chat import GroundedAnswer
 from ..domain.pipeline.verify_text import CheckedText
 from ..domain.reading.article import Article
 from ..domain.results import GroundedSummary
 from ..runtime import Runtime
+from ..store import ArticleList
 from .observability import note_result
 from .problems import problem_responses
 from .schemas import ArticleIn, ChatRequest, SummaryRequest, VerifyRequest
@@ -38,6 +40,26 @@ class ArticlesController(Controller):
         return await runtime.article_for(data.to_input(), None)  # built in a worker thread
 
     @get(
+        "/",
+        operation_id="listArticles",
+        summary="The stored articles, newest first",
+        responses=problem_responses(400, 503),
+        description="A page of `limit` stored articles (id, title, a preview, when stored), "
+        "newest first; `next_offset` is the `offset` of the next page, null on the last.",
+    )
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        runtime: NamedDependency[Runtime],
+        limit: Annotated[int, Parameter(ge=1, le=100, description="Articles a page.")] = 20,
+        offset: Annotated[int, Parameter(ge=0, description="Articles to skip.")] = 0,
+    ) -> ArticleList:
+        if unknown := sorted(set(request.query_params) - {"limit", "offset"}):
+            # Closed, as the bodies are: a misspelt `limt` must not be ignored.
+            raise ValidationException(detail=f"unknown query parameter: {', '.join(unknown)}")
+        return await runtime.list_articles(limit, offset)
+
+    @get(
         "/{article_id:str}",
         operation_id="getArticle",
         summary="A stored article",
@@ -55,6 +77,16 @@ class ArticlesController(Controller):
     )
     async def remove(self, article_id: FromPath[str], runtime: NamedDependency[Runtime]) -> None:
         await runtime.delete_article(article_id)
+
+    @route(
+        "/",
+        http_method=HttpMethod.OPTIONS,
+        include_in_schema=False,
+        status_code=204,
+        sync_to_thread=False,
+    )
+    def collection_methods(self) -> Response[None]:
+        return Response(None, status_code=204, headers={"Allow": "GET, OPTIONS, POST"})
 
     @route(
         "/{article_id:str}",

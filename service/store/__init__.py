@@ -1,6 +1,6 @@
 """The store: SQLite by default, PostgreSQL when FOOTNOTED_DB is a postgresql:// URL."""
 
-from .base import Store
+from .base import ArticleList, ArticleListing, Store
 from .postgres import PostgresStore
 from .sqlite import SQLiteStore
 
@@ -14,4 +14,4 @@ def open_store(db: str) -> Store:
     return SQLiteStore(db.removeprefix("sqlite:///"))
 
 
-__all__ = ["PostgresStore", "SQLiteStore", "Store", "open_store"]
+__all__ = ["ArticleList", "ArticleListing", "PostgresStore", "SQLiteStore", "Store", "open_store"]

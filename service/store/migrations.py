@@ -42,6 +42,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             CREATE INDEX results_by_article ON results (article_id);
         """,
     ),
+    Migration(
+        2,
+        "what a list of articles shows, beside each article",
+        # Rows stored before this migration have NULLs here: the store fills them in from the
+        # article's body when it lists them.
+        sqlite="""
+            ALTER TABLE articles ADD COLUMN title TEXT;
+            ALTER TABLE articles ADD COLUMN preview TEXT;
+            CREATE INDEX articles_by_time ON articles (created_at DESC, id);
+        """,
+        postgresql="""
+            ALTER TABLE articles ADD COLUMN title TEXT, ADD COLUMN preview TEXT;
+            CREATE INDEX articles_by_time ON articles (created_at DESC, id);
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -21,6 +21,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from ..domain.errors import BackendUnavailable
 from ..domain.reading.article import Article
+from .base import ArticleListing, listing
 from .migrations import MIGRATIONS
 from .timing import timed
 
@@ -80,9 +81,10 @@ class PostgresStore:
     async def put_article(self, article: Article) -> None:
         async with self._connection() as db:
             await db.execute(
-                "INSERT INTO articles (id, body) VALUES (%s, %s) "
-                "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                (article.id, article.model_dump_json()),
+                "INSERT INTO articles (id, body, title, preview) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET "
+                "body = excluded.body, title = excluded.title, preview = excluded.preview",
+                (article.id, article.model_dump_json(), article.title, article.preview()),
             )
 
     async def get_article(self, article_id: str) -> Article | None:
@@ -90,6 +92,16 @@ class PostgresStore:
             cursor = await db.execute("SELECT body FROM articles WHERE id = %s", (article_id,))
             row = await cursor.fetchone()
         return Article.model_validate_json(row[0]) if row else None
+
+    async def list_articles(self, limit: int, offset: int) -> list[ArticleListing]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "SELECT id, title, preview, created_at, CASE WHEN preview IS NULL THEN body END "
+                "FROM articles ORDER BY created_at DESC, id LIMIT %s OFFSET %s",
+                (limit, offset),
+            )
+            rows = await cursor.fetchall()
+        return [listing(*row) for row in rows]
 
     async def delete_article(self, article_id: str) -> bool:
         # Its results go with it (ON DELETE CASCADE), in the same statement.

@@ -6,6 +6,7 @@ WAL with synchronous=NORMAL keeps every committed write across a crash of the pr
 """
 
 import asyncio
+from datetime import UTC, datetime
 import json
 from pathlib import Path
 import sqlite3
@@ -14,6 +15,7 @@ import time
 from typing import Any
 
 from ..domain.reading.article import Article
+from .base import ArticleListing, listing
 from .migrations import MIGRATIONS
 
 
@@ -52,9 +54,10 @@ class SQLiteStore:
         cover the url, and what the response says must be what a later GET returns."""
         await asyncio.to_thread(
             self._write,
-            "INSERT INTO articles VALUES (?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-            (article.id, article.model_dump_json(), time.time()),
+            "INSERT INTO articles (id, body, created_at, title, preview) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET "
+            "body = excluded.body, title = excluded.title, preview = excluded.preview",
+            (article.id, article.model_dump_json(), time.time(), article.title, article.preview()),
         )
 
     async def get_article(self, article_id: str) -> Article | None:
@@ -62,6 +65,18 @@ class SQLiteStore:
             self._read, "SELECT body FROM articles WHERE id = ?", (article_id,)
         )
         return Article.model_validate_json(row[0]) if row else None
+
+    async def list_articles(self, limit: int, offset: int) -> list[ArticleListing]:
+        rows = await asyncio.to_thread(
+            self._read_all,
+            "SELECT id, title, preview, created_at, CASE WHEN preview IS NULL THEN body END "
+            "FROM articles ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [
+            listing(row_id, title, preview, datetime.fromtimestamp(created, UTC), body)
+            for row_id, title, preview, created, body in rows
+        ]
 
     async def delete_article(self, article_id: str) -> bool:
         return await asyncio.to_thread(self._delete, article_id)
@@ -95,6 +110,10 @@ class SQLiteStore:
         with self._lock:
             row: tuple[Any, ...] | None = self._connection().execute(sql, params).fetchone()
             return row
+
+    def _read_all(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._connection().execute(sql, params).fetchall()
 
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
         with self._lock, self._connection() as db:

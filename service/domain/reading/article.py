@@ -49,6 +49,13 @@ class Article(BaseModel):
     tokens: int
     chunks: list[Chunk]
 
+    def preview(self, chars: int = 120) -> str:
+        """What a list of articles shows: its first citable sentence of some length (not the
+        page furniture it may start with), cut to `chars`."""
+        citable = [s.text for s in self.sentences if s.citable]
+        first = next((t for t in citable if len(t) >= 40), citable[0] if citable else self.text)
+        return first if len(first) <= chars else first[: chars - 1].rstrip() + "…"
+
     def sentence(self, sentence_id: int) -> Sentence | None:
         if 1 <= sentence_id <= len(self.sentences):
             return self.sentences[sentence_id - 1]

@@ -3,7 +3,6 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const STORED = "footnoted.stored-articles"; // ids of articles this browser stored
 const state = { article: null, pasted: null, messages: [] };
 
 // ---- talking to the API ------------------------------------------------------------------
@@ -114,38 +113,21 @@ function showArticle(article) {
     $("summary").replaceChildren();
     $("verify-result").replaceChildren();
   }
-  remember(article);
-}
-
-function remember(article) {
-  const stored = storedArticles().filter((a) => a.id !== article.id);
-  const label = article.title || articleLabel(article);
-  stored.unshift({ id: article.id, label });
-  localStorage.setItem(STORED, JSON.stringify(stored.slice(0, 20)));
   listStored();
 }
 
-// An untitled article is listed by its first sentence of some length (not its page furniture).
-function articleLabel(article) {
-  const long = article.sentences.find((s) => !s.furniture && s.text.length >= 40);
-  const sentence = long || article.sentences[0];
-  const text = sentence ? sentence.text : article.text;
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-
-function storedArticles() {
+// The server's stored articles, newest first (an id not among them can still be typed in).
+async function listStored() {
+  let articles = [];
   try {
-    return JSON.parse(localStorage.getItem(STORED) || "[]");
+    articles = (await (await api("GET", "/v1/articles?limit=100")).json()).articles;
   } catch (_) {
-    return [];
+    // no key yet, or the server is busy: the list stays as it is
+    return;
   }
-}
-
-function listStored() {
-  const select = $("stored");
-  const options = storedArticles().map((a) => new Option(a.label, a.id));
-  select.replaceChildren(new Option("(paste above)", ""), ...options);
-  if (state.article) select.value = state.article.id;
+  const options = articles.map((a) => new Option(a.title || a.preview, a.id));
+  $("stored").replaceChildren(new Option("(paste above)", ""), ...options);
+  if (state.article) $("stored").value = state.article.id;
 }
 
 async function loadArticle(id) {
@@ -158,14 +140,9 @@ async function loadArticle(id) {
     showArticle(await response.json());
     say("Article loaded.");
   } catch (error) {
-    if (error.status === 404) forget(id);
+    if (error.status === 404) listStored();
     throw error;
   }
-}
-
-function forget(id) {
-  localStorage.setItem(STORED, JSON.stringify(storedArticles().filter((a) => a.id !== id)));
-  listStored();
 }
 
 // The cited span, marked in the article pane and scrolled into view. The server's offsets
@@ -380,9 +357,10 @@ async function verify() {
 function start() {
   if (document.body.dataset.keys === "required") $("key-form").hidden = false;
   $("api-key").value = sessionStorage.getItem("footnoted.key") || "";
-  $("api-key").addEventListener("change", () =>
-    sessionStorage.setItem("footnoted.key", $("api-key").value.trim()),
-  );
+  $("api-key").addEventListener("change", () => {
+    sessionStorage.setItem("footnoted.key", $("api-key").value.trim());
+    listStored();
+  });
   $("key-form").addEventListener("submit", (event) => event.preventDefault());
   action($("article-form"), async () => {
     await currentArticle();
