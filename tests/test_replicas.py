@@ -154,6 +154,14 @@ def test_the_breaker_opened_by_failures_on_a_fails_fast_on_b(backends, tmp_path,
             assert len(model.model.requests) == calls  # B never called the failing endpoint
 
 
+def wait_ready(client: httpx.Client, log: Path, seconds: float = 20) -> None:
+    """Until /readyz is 200 again (the backend is back), within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while client.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, tail(log)
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def private_postgres() -> Iterator[tuple[str, dict[str, str]]]:
     """A PostgreSQL server of this test's own (so it can be stopped): URL and its services env."""
@@ -185,10 +193,7 @@ def test_a_database_that_goes_away_is_a_503_until_it_is_back(private_postgres, t
             assert ready.json()["backends"] == {"store (postgresql)": "down"}
 
             services("start", "postgres", **services_env)
-            deadline = time.monotonic() + 20
-            while client.get("/readyz").status_code != 200:
-                assert time.monotonic() < deadline, tail(tmp_path / "server.log")
-                time.sleep(0.2)
+            wait_ready(client, tmp_path / "server.log")
             again = client.get(f"/v1/articles/{stored.json()['id']}")
             assert again.status_code == 200 and again.json() == stored.json()
             assert (
@@ -230,8 +235,5 @@ def test_a_database_that_hangs_is_a_503_not_a_hang(private_postgres, tmp_path):
                 assert_problem(down, 503)
                 assert down.json()["type"] == "/problems/backend-unavailable"
                 assert time.monotonic() - started < 15
-            deadline = time.monotonic() + 20
-            while client.get("/readyz").status_code != 200:
-                assert time.monotonic() < deadline, tail(tmp_path / "server.log")
-                time.sleep(0.2)
+            wait_ready(client, tmp_path / "server.log")
             assert client.get(f"/v1/articles/{stored.json()['id']}").status_code == 200

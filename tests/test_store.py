@@ -3,13 +3,15 @@ a fresh database per test): content ids, re-posts, the result cache, deletes tha
 cached results with them, and migrations that run once."""
 
 import asyncio
+import os
+import sqlite3
 
 import psycopg
 import pytest
 
 from service.domain.reading.article import build_article
 from service.store import PostgresStore, SQLiteStore, open_store
-from service.store.migrations import LATEST
+from service.store.migrations import LATEST, MIGRATIONS
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -161,8 +163,6 @@ V1_ARTICLE = build_article("A story stored before the list existed, about the ol
 
 def _at_version_1(db: str) -> None:
     """The store as the first release left it: migration 1 only, one article in it."""
-    from service.store.migrations import MIGRATIONS
-
     first = MIGRATIONS[0]
     if db.startswith("postgresql://"):
         with psycopg.connect(db, autocommit=True) as conn:
@@ -177,9 +177,6 @@ def _at_version_1(db: str) -> None:
                 (V1_ARTICLE.id, V1_ARTICLE.model_dump_json()),
             )
         return
-    import os
-    import sqlite3
-
     os.makedirs(os.path.dirname(db), exist_ok=True)
     with sqlite3.connect(db) as conn:
         conn.executescript(first.sqlite)

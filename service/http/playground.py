@@ -2,6 +2,7 @@
 calling the same /v1 API as any client. Its Content-Security-Policy lets it reach this origin
 only, so the page can never load or send anything elsewhere."""
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,15 @@ CSP = (
 )
 def playground(request: Request[Any, Any, Any]) -> Response[str]:
     gate: Gate = request.app.state["gate"]
-    # The page asks for an API key only when the server has keys configured.
-    page = PAGE.read_text().replace("{{KEYS}}", "required" if gate.enabled else "none")
-    return Response(page, media_type="text/html", headers={"Content-Security-Policy": CSP})
+    return Response(
+        page(gate.enabled), media_type="text/html", headers={"Content-Security-Policy": CSP}
+    )
+
+
+@cache
+def page(keys: bool) -> str:
+    """The page, read once: it asks for an API key only when the server has keys configured."""
+    return PAGE.read_text().replace("{{KEYS}}", "required" if keys else "none")
 
 
 def playground_assets() -> Router:
