@@ -2,29 +2,33 @@
 
 The model is small and writes poor claims; what these tests hold is the contract and honesty
 around it: no 5xx, quotes equal to their spans, junk never `verified`, a status that agrees
-with the verdicts, and bounded time (each call under 60 s on 2 cores, but the long article).
+with the verdicts. Each model call may take CALL_SECONDS (a 504 past that); how long calls take
+is measured in bench/real_model.py, not here.
 """
 
 import asyncio
 import json
-import time
 
 from litestar.testing import TestClient
 import pytest
 
+from service.domain.engines.base import LENGTH_SENTENCES
+from service.domain.engines.schemas import Bounds
 from service.domain.reading.tokens import tokenizer_for
 from service.evals.golden import load_articles
 from service.http.app import create_app
 from service.settings import Settings
 from tests.helpers import assert_invariants
 
-CALL_SECONDS = 60
+CALL_SECONDS = 180  # a few seconds on 2 idle cores; the margin is for a loaded CI machine
 LONG_SECONDS = 600
 # On this 2-core machine llama.cpp reads about 130 prompt tokens a second with the 135M model,
 # so 20k tokens cost CI 8 minutes: the engine is told of a 2k context instead, which an article
 # of 5k tokens fills several times over (20k and 60k tokens are in bench/real_model.py).
 LONG_CONTEXT = 2048
-LONG_OUTPUT = 512
+# Room for the longest answer the "short" schema allows: with less, a model that runs on is cut
+# off (finish_reason: length), a 502 by contract, before the schema's own bounds stop it.
+LONG_OUTPUT = Bounds(claims=LENGTH_SENTENCES["short"], first_id=1, last_id=9999).claims_tokens()
 LONG_TOKENS = 5_000
 JUNK = "The mayor resigned in protest after the vote."
 
@@ -59,12 +63,9 @@ def real_long(local_model, tmp_path_factory):
         yield client
 
 
-def timed_post(client, path: str, body: dict, seconds: float = CALL_SECONDS):
-    started = time.perf_counter()
+def post(client, path: str, body: dict):
     response = client.post(path, json=body)
-    elapsed = time.perf_counter() - started
     assert response.status_code < 500, response.text
-    assert elapsed < seconds, f"{path} took {elapsed:.1f} s"
     return response
 
 
@@ -96,7 +97,7 @@ def assert_summary_invariants(client, result: dict) -> None:
 
 def test_a_summary(real, ferry_text):
     body = {"article": {"text": ferry_text}, "engine": "llm", "length": "short"}
-    result = timed_post(real, "/v1/summaries", body).json()
+    result = post(real, "/v1/summaries", body).json()
     assert result["engine"] == "llm" and result["usage"]["llm_calls"] >= 1
     assert_summary_invariants(real, result)
     assert_honest(result)
@@ -105,7 +106,7 @@ def test_a_summary(real, ferry_text):
 def test_chat_plain_then_a_follow_up(real, ferry_text):
     first = [{"role": "user", "content": "How much will the ferries cost?"}]
     body = {"article": {"text": ferry_text}, "messages": first, "engine": "llm"}
-    answer = timed_post(real, "/v1/chat", body).json()
+    answer = post(real, "/v1/chat", body).json()
     assert_invariants(real, answer)
     assert_honest(answer)
     follow_up = first + [
@@ -113,7 +114,7 @@ def test_chat_plain_then_a_follow_up(real, ferry_text):
         {"role": "user", "content": "Who voted against them?"},
     ]
     body = {"article_id": answer["article_id"], "messages": follow_up, "engine": "llm"}
-    second = timed_post(real, "/v1/chat", body).json()
+    second = post(real, "/v1/chat", body).json()
     assert second["usage"]["llm_calls"] >= 2  # the question condensed, then answered
     assert_invariants(real, second)
     assert_honest(second)
@@ -122,7 +123,7 @@ def test_chat_plain_then_a_follow_up(real, ferry_text):
 def test_chat_streamed_ends_with_the_whole_answer(real, ferry_text):
     question = [{"role": "user", "content": "When should the first boat carry passengers?"}]
     body = {"article": {"text": ferry_text}, "messages": question, "engine": "llm", "stream": True}
-    response = timed_post(real, "/v1/chat", body)
+    response = post(real, "/v1/chat", body)
     events = [
         line.removeprefix("event: ")
         for line in response.text.splitlines()
@@ -137,7 +138,7 @@ def test_chat_streamed_ends_with_the_whole_answer(real, ferry_text):
 def test_verify_with_the_model_as_judge_never_passes_junk(real, ferry_text):
     text = f"The ferries will cost $18.4 million. {JUNK}"
     body = {"source": ferry_text, "text": text, "judge": True}
-    result = timed_post(real, "/v1/verify", body).json()
+    result = post(real, "/v1/verify", body).json()
     assert result["usage"]["llm_calls"] >= 1
     junk = [c for c in result["claims"] if c["text"] == JUNK]
     assert junk and junk[0]["verdict"] != "supported"
@@ -158,7 +159,7 @@ def long_text() -> str:
 
 def test_a_long_article_is_mapped_and_reduced(real_long, long_text):
     body = {"article": {"text": long_text}, "engine": "llm", "length": "short"}
-    result = timed_post(real_long, "/v1/summaries", body, seconds=LONG_SECONDS).json()
+    result = post(real_long, "/v1/summaries", body).json()
     article = real_long.get(f"/v1/articles/{result['article_id']}").json()
     assert article["tokens"] >= 2 * LONG_CONTEXT  # several contexts' worth
     assert result["usage"]["llm_calls"] >= 3  # parts, then their combination
