@@ -6,6 +6,7 @@ import asyncio
 import os
 import sqlite3
 
+from prometheus_client import REGISTRY
 import psycopg
 import pytest
 
@@ -110,6 +111,18 @@ async def test_concurrent_writes_all_land(store):
 
 async def test_ping(store):
     assert await store.ping() is True
+
+
+async def test_every_store_call_is_timed(store, ferry_text):
+    def calls() -> float:
+        return REGISTRY.get_sample_value("footnoted_store_seconds_count", {"backend": store.kind})
+
+    before = calls() or 0.0
+    article = build_article(ferry_text)
+    await store.put_article(article)
+    await store.get_article(article.id)
+    await store.list_articles(10, 0)
+    assert calls() == before + 3
 
 
 async def test_sqlite_keeps_wal_and_its_schema_version(tmp_path):

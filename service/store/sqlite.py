@@ -6,17 +6,21 @@ WAL with synchronous=NORMAL keeps every committed write across a crash of the pr
 """
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 import json
 from pathlib import Path
 import sqlite3
 import threading
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain.reading.article import Article
 from .base import ArticleListing, listing
 from .migrations import MIGRATIONS
+from .timing import timed
+
+T = TypeVar("T")
 
 
 class SQLiteStore:
@@ -47,12 +51,12 @@ class SQLiteStore:
                 self._db = None
 
     async def ping(self) -> bool:
-        return await asyncio.to_thread(self._read, "SELECT 1", ()) == (1,)
+        return await self._in_thread(self._read, "SELECT 1", ()) == (1,)
 
     async def put_article(self, article: Article) -> None:
         """Stored under its content id; posted again, its body is replaced: the id does not
         cover the url, and what the response says must be what a later GET returns."""
-        await asyncio.to_thread(
+        await self._in_thread(
             self._write,
             "INSERT INTO articles (id, body, created_at, title, preview) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET "
@@ -61,13 +65,13 @@ class SQLiteStore:
         )
 
     async def get_article(self, article_id: str) -> Article | None:
-        row = await asyncio.to_thread(
+        row = await self._in_thread(
             self._read, "SELECT body FROM articles WHERE id = ?", (article_id,)
         )
         return Article.model_validate_json(row[0]) if row else None
 
     async def list_articles(self, limit: int, offset: int) -> list[ArticleListing]:
-        rows = await asyncio.to_thread(
+        rows = await self._in_thread(
             self._read_all,
             "SELECT id, title, preview, created_at, CASE WHEN preview IS NULL THEN body END "
             "FROM articles ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
@@ -79,7 +83,7 @@ class SQLiteStore:
         ]
 
     async def delete_article(self, article_id: str) -> bool:
-        return await asyncio.to_thread(self._delete, article_id)
+        return await self._in_thread(self._delete, article_id)
 
     def _delete(self, article_id: str) -> bool:
         with self._lock, self._connection() as db:  # one transaction: article and results
@@ -88,18 +92,25 @@ class SQLiteStore:
             return db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
 
     async def get_result(self, key: str) -> dict[str, Any] | None:
-        row = await asyncio.to_thread(self._read, "SELECT body FROM results WHERE key = ?", (key,))
+        row = await self._in_thread(self._read, "SELECT body FROM results WHERE key = ?", (key,))
         return json.loads(row[0]) if row else None
 
     async def put_result(self, key: str, article_id: str, value: dict[str, Any]) -> None:
         """Kept only while its article is: a result finished after the article was deleted
         (a request in flight during the DELETE) would keep the article's text in its quotes."""
-        await asyncio.to_thread(
+        await self._in_thread(
             self._write,
             "INSERT OR REPLACE INTO results SELECT ?, ?, ?, ? "
             "WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
             (key, article_id, json.dumps(value), time.time(), article_id),
         )
+
+    async def _in_thread(self, call: Callable[..., T], *args: Any) -> T:
+        started = time.perf_counter()
+        try:
+            return await asyncio.to_thread(call, *args)
+        finally:
+            timed(self.kind, time.perf_counter() - started)
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:

@@ -1,5 +1,5 @@
-"""Time spent in the store, as a Prometheus histogram: bench/replicas.py reads the database's
-share of request time from it."""
+"""Time spent in the store (SQLite or PostgreSQL), as a Prometheus histogram: bench/replicas.py
+reads the database's share of request time from it."""
 
 from prometheus_client import Histogram
 
