@@ -54,13 +54,18 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
             start = pos
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends as a sentence does: a stop, maybe inside quotes or brackets."""
+    return bool(_SENTENCE_END.search(text))
+
+
 def _hard_break(line: str, next_line: str) -> bool:
     """Whether the newline between two (stripped) lines always ends a sentence."""
     if not line or not next_line:  # blank line: paragraph break
         return True
     if _LIST_ITEM.match(line) or _LIST_ITEM.match(next_line):
         return True
-    if _SENTENCE_END.search(line):  # sentencex decides, as for a space
+    if ends_sentence(line):  # sentencex decides, as for a space
         return False
     return not (_WRAP_END.search(line) or next_line[0].islower())
 

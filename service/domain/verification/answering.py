@@ -20,6 +20,7 @@ import re
 
 from ..reading.article import Article
 from ..reading.retrieval import Hit, query_words, search, word_weights
+from ..reading.segment import ends_sentence
 from ..words import reader_words
 from .answer_types import ANY, expected_type, gives
 from .antonyms import opposites
@@ -39,7 +40,6 @@ _YES_NO = re.compile(
 )
 _WORD = re.compile(r"[\w'’-]+")
 _OTHER = re.compile(r"\b(?:also|else|other|besides|except)\b", re.I)
-_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"[-•*]\s")
 
 
@@ -122,7 +122,7 @@ def _probability(question: str, features: dict[str, float]) -> float:
 
 def can_answer(text: str) -> bool:
     """A sentence or a list item; not a heading or a byline (no final stop)."""
-    return bool(_ENDS_SENTENCE.search(text) or _LIST_ITEM.match(text))
+    return ends_sentence(text) or bool(_LIST_ITEM.match(text))
 
 
 def _hits(article: Article, question: str, context: str) -> tuple[Hit, ...]:
