@@ -2,6 +2,7 @@ from collections.abc import Iterator
 import os
 from urllib.parse import urlsplit
 
+import hypothesis
 from litestar.testing import TestClient
 import pytest
 import redis
@@ -11,6 +12,11 @@ from service.model_client.local_model import DEFAULT, model_cache, resolve_gguf,
 from service.model_client.scripted_server import FakeModelServer
 from service.settings import Settings
 from tests.helpers import FIXTURES, fresh_database, services
+
+# Property tests try the same examples on every run and are not timed: a slower CI machine must
+# neither time them out nor meet a counterexample that no run here has seen.
+hypothesis.settings.register_profile("footnoted", deadline=None, derandomize=True)
+hypothesis.settings.load_profile("footnoted")
 
 
 @pytest.fixture(autouse=True)

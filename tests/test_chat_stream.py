@@ -132,5 +132,7 @@ def test_a_reader_who_leaves_before_the_first_event_frees_the_model_call(
             ).status_code
     assert status == 200
     statuses = [r.fields["status"] for r in caplog.records if r.name == "footnoted.access"]
-    assert statuses[0] == 499  # logged as a client that left, not as a failure
+    # Logged once as a client that left, not as a failure (a retry may be logged before it: a
+    # 503 while the slot is still taken).
+    assert statuses.count(499) == 1 and set(statuses) <= {499, 503, 200}
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -53,18 +53,18 @@ def claim_items(schema: dict) -> dict:
 
 def test_a_summary_schema_is_bounded_by_the_request():
     client = Records()
-    asyncio.run(engine(client).summarize(ARTICLE, SummaryOptions(max_sentences=2)))
+    asyncio.run(engine(client).summarize(ARTICLE, SummaryOptions(max_sentences=1)))
     [request] = client.requests
     claims = claim_items(request["schema"])
-    assert claims["maxItems"] == 2
+    assert claims["maxItems"] == 1
     item = claims["items"]["properties"]
     assert item["text"]["maxLength"] == CLAIM_CHARS
     ids = item["sentence_ids"]
     assert (ids["minItems"], ids["maxItems"]) == (1, IDS_PER_CLAIM)
     shown = [s.id for s in ARTICLE.sentences if s.citable]
     assert (ids["items"]["minimum"], ids["items"]["maximum"]) == (min(shown), max(shown))
-    # max_tokens follows the bound, well under the configured 1024 for two claims
-    assert request["max_tokens"] == Bounds(2, min(shown), max(shown)).claims_tokens() < 1024
+    # max_tokens follows the bound, a token a character, under the configured 1024 for one claim
+    assert request["max_tokens"] == Bounds(1, min(shown), max(shown)).claims_tokens() < 1024
 
 
 def test_answer_and_condensed_question_are_bounded():
@@ -84,7 +84,8 @@ def test_answer_and_condensed_question_are_bounded():
     assert condense["max_tokens"] < 1024
     assert answer["schema"]["properties"]["explanation"]["maxLength"] == EXPLANATION_CHARS
     assert claim_items(answer["schema"])["maxItems"] == 3
-    assert answer["max_tokens"] < 1024
+    # the longest answer the schema allows, a token a character, is more than the 1024 configured
+    assert Bounds(3, 1, 9).answer_tokens() > 1024 == answer["max_tokens"]
 
 
 def test_json_mode_answers_are_cut_to_the_same_bounds():

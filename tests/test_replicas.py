@@ -229,11 +229,11 @@ def test_a_database_that_hangs_is_a_503_not_a_hang(private_postgres, tmp_path):
             with frozen(services_env["SERVICES_DIR"]):
                 started = time.monotonic()
                 assert_problem(client.get("/readyz"), 503)
-                assert time.monotonic() - started < 4
+                assert time.monotonic() - started < 10  # a 2 s ping, not the client's 60 s
                 started = time.monotonic()
                 down = client.get(f"/v1/articles/{stored.json()['id']}")
                 assert_problem(down, 503)
                 assert down.json()["type"] == "/problems/backend-unavailable"
-                assert time.monotonic() - started < 15
+                assert time.monotonic() - started < 30  # a 5 s store call, not 60 s
             wait_ready(client, tmp_path / "server.log")
             assert client.get(f"/v1/articles/{stored.json()['id']}").status_code == 200

@@ -14,7 +14,7 @@ def keyed(tmp_path):
     settings = Settings(
         db=str(tmp_path / "f.db"),
         api_keys="key-one, key-two",
-        rate_limit_per_minute=60,
+        rate_limit_per_minute=1,  # no token comes back while a test runs
         rate_limit_burst=3,
     )
     with TestClient(create_app(settings)) as client:

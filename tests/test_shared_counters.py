@@ -40,23 +40,23 @@ async def test_concurrent_takes_never_admit_more_than_the_burst(replicas):
 
 
 async def test_the_bucket_refills_at_its_rate(replicas):
-    limiter = replicas[0].rate_limiter(per_minute=600, burst=1)  # 10 a second
+    limiter = replicas[0].rate_limiter(per_minute=60, burst=1)  # 1 a second
     assert await limiter.take(b"k") == 0
     wait = await limiter.take(b"k")
-    assert 0 < wait <= 0.1
-    await asyncio.sleep(wait + 0.02)
+    assert 0 < wait <= 1.0
+    await asyncio.sleep(wait + 0.05)
     assert await limiter.take(b"k") == 0
 
 
 async def test_failures_on_one_replica_open_the_breaker_for_all(replicas):
-    a, b = (c.breaker("http://model.example/v1", failures=2, cooldown_s=0.6) for c in replicas)
+    a, b = (c.breaker("http://model.example/v1", failures=2, cooldown_s=2) for c in replicas)
     for _ in range(2):
         assert await a.before_call() is False
         await a.failed(False)
     with pytest.raises(ModelBusy) as refused:
         await b.before_call()
     assert refused.value.retry_after >= 1.0
-    await asyncio.sleep(0.65)
+    await asyncio.sleep(2.05)
     assert await b.before_call() is True  # half-open: B holds the one trial
     with pytest.raises(ModelBusy):
         await a.before_call()  # no second call anywhere while the trial runs
@@ -92,10 +92,10 @@ async def test_only_the_trials_holder_ends_it(replicas):
 
 
 async def test_a_failed_trial_opens_it_again_and_a_released_one_lets_another_try(replicas):
-    a, b = (c.breaker("http://model.example/v1", failures=1, cooldown_s=0.3) for c in replicas)
+    a, b = (c.breaker("http://model.example/v1", failures=1, cooldown_s=1) for c in replicas)
     await a.before_call()
     await a.failed(False)
-    await asyncio.sleep(0.35)
+    await asyncio.sleep(1.05)
     trial = await a.before_call()
     await a.released(trial)  # it proved nothing (a 429): the next caller may try
     trial = await b.before_call()

@@ -39,7 +39,10 @@ def test_sigterm_finishes_the_request_in_flight(tmp_path, ferry_text):
                 )
             )
             request.start()
-            time.sleep(0.6)  # the model call is under way
+            deadline = time.monotonic() + 10
+            while model.model.in_flight == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert model.model.in_flight == 1  # the model call is under way
             process.send_signal(signal.SIGTERM)
             request.join(timeout=20)
             # uvicorn re-raises the signal once it has shut down cleanly: -SIGTERM, not a crash.

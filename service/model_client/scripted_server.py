@@ -307,7 +307,11 @@ class BackgroundServer:
     """Serves an ASGI app on a loopback port in a background thread: `with ... as server:`."""
 
     def __init__(self, app: ASGIApp, port: int | None = None) -> None:
-        self.port = port or _free_port()
+        # Bound here and handed to uvicorn: no other process can take the port in between.
+        self._socket = socket.socket()
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", port or 0))
+        self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -318,7 +322,9 @@ class BackgroundServer:
             log_config=None,
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -329,11 +335,15 @@ class BackgroundServer:
         deadline = time.monotonic() + 10
         while not self._server.started and time.monotonic() < deadline:
             time.sleep(0.01)
+        if not self._server.started:
+            self.__exit__()
+            raise RuntimeError(f"the server on port {self.port} did not start")
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self._socket.close()
 
 
 class FakeModelServer(BackgroundServer):
