@@ -15,8 +15,8 @@ from .errors import ModelBadOutput
 M = TypeVar("M", bound=BaseModel)
 # Characters a token carries, at worst, in an answer a bounded schema holds. JSON and English
 # prose run 3 to 4 a token, but a small model that runs on in digits, punctuation or escapes
-# writes about one a token (CI saw SmolLM2 cut off at 2). max_tokens is set from it, so a
-# bounded answer is not cut off and a runaway one costs no more than the schema allows.
+# writes about one a token. max_tokens is set from it, so a bounded answer is not cut off and a
+# runaway one costs no more than the schema allows.
 CHARS_PER_TOKEN = 1
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
